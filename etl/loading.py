@@ -1,0 +1,564 @@
+"""Load one export file into the warehouse: read, check, redact, upsert, all in one transaction.
+
+Every row read ends up in exactly one place: loaded (inserted or updated), quarantined with a
+reason, or merged as a duplicate of a version already there. The load report proves it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import duckdb
+
+from etl.entities import ENTITIES, EntitySpec
+from etl.errors import ExportError
+from etl.language import install_language_detection
+from etl.profiles import choose_profile
+from etl.profiles.base import ExportProfile, Field, quote
+from etl.redaction import install_redaction_macros
+from etl.source_files import SOURCE_TABLE, MalformedLine, read_source_rows, sniff_file
+
+PARSING_SQL: Final = Path(__file__).with_name("parsing.sql")
+_PROBLEM_VALUE_CHARS: Final = 60
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What one file did to the warehouse.
+
+    ``rows_read = rows_loaded + rows_quarantined + duplicates_merged`` always holds for a
+    succeeded load; :attr:`is_balanced` checks it.
+    """
+
+    load_id: int
+    file_path: Path
+    file_sha256: str
+    profile: str
+    entity: str
+    rows_read: int
+    rows_inserted: int
+    rows_updated: int
+    rows_quarantined: int
+    duplicates_merged: int
+    duration_seconds: float
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows that inserted a new record or replaced an older version."""
+        return self.rows_inserted + self.rows_updated
+
+    @property
+    def is_balanced(self) -> bool:
+        """Whether every row read is accounted for."""
+        return self.rows_read == self.rows_loaded + self.rows_quarantined + self.duplicates_merged
+
+
+def load_export(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    profile: ExportProfile | None = None,
+    source_time_zone: str = "UTC",
+) -> LoadReport:
+    """Load one export file in a single transaction.
+
+    A failure leaves the warehouse exactly as it was before this file (the failure itself is
+    recorded in ``meta.load_history``).
+
+    Args:
+        connection: Read-write warehouse connection (from ``warehouse.store.open_for_writing``).
+        path: The export file.
+        profile: The export format; detected from the header when None.
+        source_time_zone: IANA zone of local times in the file (times with an offset ignore it).
+
+    Returns:
+        The load report.
+
+    Raises:
+        ExportError: when the file cannot be read as an export of a known or the given format.
+        ValueError: for an unknown time zone.
+    """
+    _check_time_zone(source_time_zone)
+    started = time.perf_counter()
+    started_at = datetime.now(UTC).replace(tzinfo=None)
+    sha256, size = _file_digest(path)
+    profile_name = profile.name if profile else "auto"
+    entity_name = profile.entity if profile else "unknown"
+    try:
+        sniff = sniff_file(path, profile.file_format.kind if profile else None)
+        chosen = profile or choose_profile(path, sniff)
+        profile_name, entity_name = chosen.name, chosen.entity
+        connection.execute("begin transaction")
+        try:
+            report = _load_in_transaction(
+                connection, path, sniff, chosen, source_time_zone, sha256, size, started_at, started
+            )
+            connection.execute("commit")
+        except BaseException:
+            connection.execute("rollback")
+            raise
+    except (ExportError, duckdb.Error) as failure:
+        _record_failed_load(
+            connection, path, sha256, size, profile_name, entity_name, source_time_zone, started_at, failure
+        )
+        if isinstance(failure, duckdb.Error):
+            raise ExportError(path, f"could not be loaded: {str(failure).splitlines()[0]}") from failure
+        raise
+    return report
+
+
+def _load_in_transaction(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    sniff: object,
+    profile: ExportProfile,
+    source_time_zone: str,
+    sha256: str,
+    size: int,
+    started_at: datetime,
+    started: float,
+) -> LoadReport:
+    from etl.source_files import FileSniff
+
+    assert isinstance(sniff, FileSniff)
+    spec = ENTITIES[profile.entity]
+    connection.execute(PARSING_SQL.read_text(encoding="utf-8"))
+    install_redaction_macros(connection)
+    install_language_detection(connection)
+    connection.execute("set variable critica_source_tz = $tz", {"tz": source_time_zone})
+    source = read_source_rows(connection, path, sniff, profile.file_format, dict(profile.header_aliases))
+    _check_required_columns(path, profile, source.columns)
+    load_id = _next_load_id(connection)
+
+    columns = _canonical_columns(connection, spec)
+    _stage_rows(connection, profile, spec, columns, set(source.columns), path.name, load_id)
+    quarantined = _quarantine(
+        connection, profile, spec, source.columns, path.name, sha256, load_id, source.malformed
+    )
+    _enrich(connection, profile, spec, columns)
+    within_file_duplicates = _drop_duplicates_within_file(connection, spec)
+    inserted, updated, unchanged = _upsert(connection, spec, columns)
+
+    rows_read = source.data_records + len(source.malformed)
+    report = LoadReport(
+        load_id=load_id,
+        file_path=path,
+        file_sha256=sha256,
+        profile=profile.name,
+        entity=profile.entity,
+        rows_read=rows_read,
+        rows_inserted=inserted,
+        rows_updated=updated,
+        rows_quarantined=quarantined,
+        duplicates_merged=within_file_duplicates + unchanged,
+        duration_seconds=time.perf_counter() - started,
+    )
+    if not report.is_balanced:  # a bug, never a data problem: refuse to commit it
+        raise RuntimeError(f"{path}: load accounting does not balance: {report}")
+    connection.execute(
+        """
+        insert into meta.load_history (
+            load_id, started_at, finished_at, file_path, file_name, file_sha256, file_bytes,
+            profile, entity, source_time_zone, status, rows_read, rows_loaded, rows_inserted,
+            rows_updated, rows_quarantined, duplicates_merged, duration_seconds
+        ) values (
+            $load_id, $started_at, $finished_at, $file_path, $file_name, $sha256, $bytes, $profile,
+            $entity, $tz, 'succeeded', $read, $loaded, $inserted, $updated, $quarantined,
+            $duplicates, $duration
+        )
+        """,
+        {
+            "load_id": load_id,
+            "started_at": started_at,
+            "finished_at": datetime.now(UTC).replace(tzinfo=None),
+            "file_path": str(path.resolve()),
+            "file_name": path.name,
+            "sha256": sha256,
+            "bytes": size,
+            "profile": profile.name,
+            "entity": profile.entity,
+            "tz": source_time_zone,
+            "read": report.rows_read,
+            "loaded": report.rows_loaded,
+            "inserted": inserted,
+            "updated": updated,
+            "quarantined": quarantined,
+            "duplicates": report.duplicates_merged,
+            "duration": report.duration_seconds,
+        },
+    )
+    for table in ("critica_staged", SOURCE_TABLE):
+        connection.execute(f"drop table if exists {table}")
+    return report
+
+
+def _check_time_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as unknown:
+        raise ValueError(
+            f"unknown time zone '{name}'; use an IANA name such as Europe/Rome or UTC"
+        ) from unknown
+
+
+def _file_digest(path: Path) -> tuple[str, int]:
+    if not path.is_file():
+        raise ExportError(path, "no such file.", fix="Check the path.")
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def _check_required_columns(path: Path, profile: ExportProfile, columns: list[str]) -> None:
+    present = set(columns)
+    missing = [c for c in profile.required if c not in present]
+    if missing:
+        raise ExportError(
+            path,
+            f"this does not look like a {profile.title}: "
+            + ", ".join(f"column '{c}'" for c in missing)
+            + " missing from the header.",
+            line=1,
+            fix="Leave out --profile to detect the format, or export again with these columns.",
+        )
+
+
+def _next_load_id(connection: duckdb.DuckDBPyConnection) -> int:
+    row = connection.execute("select nextval('meta.load_id_seq')").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _canonical_columns(connection: duckdb.DuckDBPyConnection, spec: EntitySpec) -> dict[str, str]:
+    schema, table = spec.table.split(".")
+    rows = connection.execute(
+        """
+        select column_name, data_type from information_schema.columns
+        where table_schema = $schema and table_name = $table order by ordinal_position
+        """,
+        {"schema": schema, "table": table},
+    ).fetchall()
+    return {str(name): str(data_type) for name, data_type in rows}
+
+
+_LOAD_METADATA: Final = ("source_system", "source_file", "source_line", "load_id", "row_hash")
+
+
+def _stage_rows(
+    connection: duckdb.DuckDBPyConnection,
+    profile: ExportProfile,
+    spec: EntitySpec,
+    columns: dict[str, str],
+    present: set[str],
+    file_name: str,
+    load_id: int,
+) -> None:
+    """Parse every record into canonical columns and list what is wrong with each."""
+    values: list[str] = []
+    problems: list[str] = []
+    for column, data_type in columns.items():
+        if column in _LOAD_METADATA:
+            continue
+        rule = profile.fields.get(column)
+        if rule is None or any(source not in present for source in rule.sources):
+            values.append(f"null::{data_type} as {column}")
+            continue
+        values.append(f"try_cast({rule.sql} as {data_type}) as {column}")
+        if rule.strict and rule.sources:
+            problems.append(_parse_problem(rule, column, data_type))
+    names = [quote(c) for c in profile.requester_name_columns if c in present]
+    identities = [f"nullif(trim({quote(c)}), '')" for c in profile.requester_identity_columns if c in present]
+    requester = f"concat_ws(' ', {', '.join(names)})" if names else "null"
+    identity = f"coalesce({', '.join(identities)})" if identities else "null"
+    connection.execute(
+        f"""
+        create or replace temp table critica_parsed as
+        select
+            __line,
+            {", ".join(values)},
+            nullif(trim({requester}), '') as __requester_name,
+            nullif(lower(trim({identity})), '') as __requester_identity,
+            list_filter([{", ".join(problems)}], lambda p: p is not null) as __problems
+        from {SOURCE_TABLE}
+        """
+    )
+    rule_checks = [
+        f"case when {rule.broken_when} then struct_pack(column_name := "
+        f"{_literal(_source_of(profile, rule.column))}, reason := {_literal(rule.reason)}) end"
+        for rule in spec.rules
+        if rule.column in columns
+    ]
+    connection.execute(
+        f"""
+        create or replace temp table critica_staged as
+        select
+            * exclude (__problems),
+            list_concat(__problems, list_filter([{", ".join(rule_checks)}], lambda p: p is not null))
+                as __problems,
+            {_literal(profile.source_system)} as source_system,
+            {_literal(file_name)} as source_file,
+            __line as source_line,
+            {load_id}::bigint as load_id
+        from critica_parsed
+        """
+    )
+    connection.execute("drop table critica_parsed")
+
+
+def _parse_problem(rule: Field, column: str, data_type: str) -> str:
+    source = rule.checked_column
+    raw = quote(source)
+    shown = f"left(trim({raw}), {_PROBLEM_VALUE_CHARS})"
+    reason = f"'cannot read ''' || {shown} || ''' as {rule.kind}'"
+    parsed = f"({rule.check_sql})" if rule.check_sql else f"try_cast({rule.sql} as {data_type})"
+    return (
+        f"case when nullif(trim({raw}), '') is not null and {parsed} is null then "
+        f"struct_pack(column_name := {_literal(source)}, reason := {reason}) end"
+    )
+
+
+def _source_of(profile: ExportProfile, canonical: str) -> str:
+    rule = profile.fields.get(canonical)
+    return rule.checked_column if rule and rule.sources else canonical
+
+
+def _quarantine(
+    connection: duckdb.DuckDBPyConnection,
+    profile: ExportProfile,
+    spec: EntitySpec,
+    source_columns: list[str],
+    file_name: str,
+    file_sha256: str,
+    load_id: int,
+    malformed: list[MalformedLine],
+) -> int:
+    """Move rows with problems to quarantine.rejected_rows; return how many were rejected."""
+    raw_pairs = ", ".join(f"{_literal(c)}, s.{quote(c)}" for c in source_columns)
+    requester = "r.__requester_name"
+    connection.execute(
+        f"""
+        insert into quarantine.rejected_rows (
+            load_id, file_sha256, file_name, line_number, column_name, reason, raw_row
+        )
+        select
+            {load_id},
+            $sha256,
+            {_literal(file_name)},
+            r.__line,
+            r.__problems[1].column_name,
+            array_to_string(list_transform(r.__problems, lambda p: p.reason), '; '),
+            redact_pii(json_object({raw_pairs})::varchar, {requester})
+        from critica_staged as r
+        join {SOURCE_TABLE} as s using (__line)
+        where len(r.__problems) > 0
+            -- re-loading the same file must not quarantine its rows twice
+            and not exists (
+                select 1 from quarantine.rejected_rows as q
+                where q.file_sha256 = $sha256 and q.line_number = r.__line
+            )
+        """,
+        {"sha256": file_sha256},
+    )
+    for line in malformed:
+        connection.execute(
+            """
+            insert into quarantine.rejected_rows (
+                load_id, file_sha256, file_name, line_number, column_name, reason, raw_row
+            )
+            select $load_id, $sha256, $file, $line, null, $reason, redact_pii($raw, null)
+            where not exists (
+                select 1 from quarantine.rejected_rows
+                where file_sha256 = $sha256 and line_number = $line
+            )
+            """,
+            {
+                "load_id": load_id,
+                "sha256": file_sha256,
+                "file": file_name,
+                "line": line.line_number,
+                "reason": line.reason,
+                "raw": line.raw_line,
+            },
+        )
+    row = connection.execute("select count(*) from critica_staged where len(__problems) > 0").fetchone()
+    rejected = int(row[0]) if row else 0
+    connection.execute("delete from critica_staged where len(__problems) > 0")
+    return rejected + len(malformed)
+
+
+def _enrich(
+    connection: duckdb.DuckDBPyConnection,
+    profile: ExportProfile,
+    spec: EntitySpec,
+    columns: dict[str, str],
+) -> None:
+    """Redact texts, hash the requester, detect languages and fingerprint each row."""
+    redactions = ", ".join(
+        f"redact_pii({column}, __requester_name) as {column}" for column in spec.text_columns
+    )
+    replaced = ", ".join(spec.text_columns)
+    hashed = (
+        ", case when __requester_identity is null then null else sha256(__requester_identity) end"
+        " as requester_hash"
+        if "requester_hash" in columns
+        else ""
+    )
+    excluded = replaced + (", requester_hash" if "requester_hash" in columns else "")
+    connection.execute(
+        f"""
+        create or replace temp table critica_staged as
+        select * exclude ({excluded}), {redactions}{hashed}
+        from critica_staged
+        """
+    )
+    def texts_of(alias: str) -> str:
+        return "concat_ws(' ', " + ", ".join(f"{alias}.{c}" for c in spec.text_columns) + ")"
+
+    connection.execute(
+        f"""
+        create or replace temp table critica_languages as
+        select text, critica_detect_language(text) as detected
+        from (select distinct {texts_of("s")} as text from critica_staged as s where language is null)
+        """
+    )
+    business = [c for c in columns if c not in _LOAD_METADATA]
+    fingerprint = ", ".join(f"{c} := s.{c}" for c in business)
+    connection.execute(
+        f"""
+        create or replace temp table critica_staged as
+        with detected as (
+            select s.* exclude (language), coalesce(s.language, l.detected) as language
+            from critica_staged as s
+            left join critica_languages as l on l.text = {texts_of("s")}
+        )
+        select s.*, md5(to_json(struct_pack({fingerprint}))::varchar) as row_hash
+        from detected as s
+        """
+    )
+    connection.execute("drop table critica_languages")
+
+
+def _drop_duplicates_within_file(connection: duckdb.DuckDBPyConnection, spec: EntitySpec) -> int:
+    """Keep the newest version of each record the file holds more than once."""
+    before = _count(connection, "critica_staged")
+    connection.execute(
+        f"""
+        create or replace temp table critica_staged as
+        select * from critica_staged
+        qualify row_number() over (
+            partition by source_system, {spec.record_id}
+            order by {spec.version_order} desc nulls last, source_line desc
+        ) = 1
+        """
+    )
+    return before - _count(connection, "critica_staged")
+
+
+def _upsert(
+    connection: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: dict[str, str]
+) -> tuple[int, int, int]:
+    """Insert new records, replace older versions; return (inserted, updated, unchanged)."""
+    key = f"source_system, {spec.record_id}"
+    connection.execute(
+        f"""
+        create or replace temp table critica_changes as
+        with incoming as (
+            select *, {spec.version_order} as __version from critica_staged
+        ),
+        current as (
+            select {key}, row_hash as __current_hash, {spec.version_order} as __current_version
+            from {spec.table}
+        )
+        select
+            s.* exclude (__version),
+            case
+                when c.__current_hash is null then 'insert'
+                when c.__current_hash = s.row_hash then 'unchanged'
+                -- the newest export of a record wins; an older one is merged as a duplicate
+                when s.__version is null or c.__current_version is null
+                    or s.__version >= c.__current_version then 'update'
+                else 'unchanged'
+            end as __change
+        from incoming as s
+        left join current as c using ({key})
+        """
+    )
+    counts = dict(
+        connection.execute("select __change, count(*) from critica_changes group by all").fetchall()
+    )
+    connection.execute(
+        f"""
+        delete from {spec.table} as c using critica_changes as s
+        where s.__change = 'update'
+            and c.source_system = s.source_system and c.{spec.record_id} = s.{spec.record_id}
+        """
+    )
+    names = ", ".join(columns)
+    for table in (spec.table, spec.versions_table):
+        connection.execute(
+            f"""
+            insert into {table} ({names})
+            select {names} from critica_changes where __change in ('insert', 'update')
+            """
+        )
+    connection.execute("drop table critica_changes")
+    return (
+        int(counts.get("insert", 0)),
+        int(counts.get("update", 0)),
+        int(counts.get("unchanged", 0)),
+    )
+
+
+def _record_failed_load(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha256: str,
+    size: int,
+    profile: str,
+    entity: str,
+    source_time_zone: str,
+    started_at: datetime,
+    failure: Exception,
+) -> None:
+    connection.execute(
+        """
+        insert into meta.load_history (
+            load_id, started_at, finished_at, file_path, file_name, file_sha256, file_bytes,
+            profile, entity, source_time_zone, status, error_message
+        ) values (
+            nextval('meta.load_id_seq'), $started_at, $finished_at, $file_path, $file_name,
+            $sha256, $bytes, $profile, $entity, $tz, 'failed', $error
+        )
+        """,
+        {
+            "started_at": started_at,
+            "finished_at": datetime.now(UTC).replace(tzinfo=None),
+            "file_path": str(path.resolve()),
+            "file_name": path.name,
+            "sha256": sha256,
+            "bytes": size,
+            "profile": profile,
+            "entity": entity,
+            "tz": source_time_zone,
+            "error": str(failure),
+        },
+    )
+
+
+def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = connection.execute(f"select count(*) from {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

@@ -1,0 +1,402 @@
+"""Read an export file, whatever its layout, into a temporary all-text table with line numbers.
+
+Every later step works on that table, so CSV quirks (BOMs, ``sep=`` lines, ``;`` delimiters,
+several header rows, quoted newlines) are handled here once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import pyarrow as pa
+
+from etl.errors import ExportError
+from etl.profiles.base import FileFormat
+
+SOURCE_TABLE: Final = "critica_source_rows"
+REJECTS_TABLE: Final = "critica_csv_rejects"
+_SNIFF_BYTES: Final = 256 * 1024
+_DELIMITERS: Final = ",;\t|"
+
+
+@dataclass(frozen=True)
+class MalformedLine:
+    """A CSV line the reader could not split into the header's columns."""
+
+    line_number: int
+    reason: str
+    raw_line: str
+
+
+@dataclass(frozen=True)
+class FileSniff:
+    """What the first bytes of a file say about its layout."""
+
+    kind: str
+    encoding: str
+    delimiter: str
+    skip_lines: int
+    first_records: list[list[str]]
+
+
+@dataclass(frozen=True)
+class SourceRows:
+    """The temporary table holding one export's data records as text.
+
+    Attributes:
+        columns: Export column names, de-duplicated (a repeated header gets ``.1``, ``.2``...).
+        data_records: Data records read (header records excluded).
+        malformed: Lines that could not be read as records; they go to quarantine.
+    """
+
+    columns: list[str]
+    data_records: int
+    malformed: list[MalformedLine]
+
+
+def sniff_file(path: Path, kind: str | None = None) -> FileSniff:
+    """Look at the first bytes of an export: format, encoding, delimiter and first records.
+
+    Raises:
+        ExportError: for an empty file, a binary file that is not XLSX/Parquet, or bytes that are
+            not UTF-8.
+    """
+    if not path.is_file():
+        raise ExportError(path, "no such file.", fix="Check the path.")
+    head = path.open("rb").read(_SNIFF_BYTES)
+    kind = kind or _kind_from_bytes(path, head)
+    if kind == "xlsx":
+        return FileSniff("xlsx", "utf-8", "", 0, _xlsx_first_records(path))
+    if kind in ("parquet", "jsonl"):
+        return FileSniff(kind, "utf-8", "", 0, [])
+    if not head.strip():
+        raise ExportError(path, "the file is empty.", fix="Export it again from the source tool.")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ExportError(
+            path,
+            "the file is UTF-16 encoded.",
+            fix="Save it as CSV UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)') and load it again.",
+        )
+    text = _decode_head(path, head)
+    text = text.removeprefix("\ufeff")
+    skip = 0
+    first_line = text.split("\n", 1)[0].strip()
+    delimiter = ""
+    if first_line.lower().startswith("sep=") and len(first_line) >= 5:
+        delimiter, skip = first_line[4], 1
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    if not delimiter:
+        delimiter = _sniff_delimiter(text)
+    complete = text if len(head) < _SNIFF_BYTES else text.rsplit("\n", 1)[0]
+    records = list(csv.reader(io.StringIO(complete), delimiter=delimiter))[:5]
+    return FileSniff("csv", "utf-8", delimiter, skip, records)
+
+
+def read_source_rows(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    sniff: FileSniff,
+    file_format: FileFormat,
+    header_aliases: dict[str, str] | None = None,
+) -> SourceRows:
+    """Create the temporary table :data:`SOURCE_TABLE` with the file's data records as text.
+
+    Columns: ``__line`` (physical line of the record's start, header is line 1), then one
+    VARCHAR column per export column.
+
+    Raises:
+        ExportError: when the bytes cannot be read as the declared format.
+    """
+    aliases = header_aliases or {}
+    if sniff.kind == "csv":
+        return _read_csv(connection, path, sniff, file_format, aliases)
+    if sniff.kind == "xlsx":
+        return _read_xlsx(connection, path, file_format, aliases)
+    return _read_self_describing(connection, path, sniff.kind, aliases)
+
+
+def header_names(sniff: FileSniff, file_format: FileFormat, aliases: dict[str, str]) -> list[str]:
+    """Column names as the loader will see them, from the sniffed header records."""
+    rows = sniff.first_records[: max(file_format.header_rows, 1)]
+    return _column_names(rows, file_format.header_rows, aliases)
+
+
+def _kind_from_bytes(path: Path, head: bytes) -> str:
+    suffix = path.suffix.lower()
+    if head.startswith(b"PK\x03\x04"):
+        if suffix in (".xlsx", ".xlsm"):
+            return "xlsx"
+        raise ExportError(path, "this is a ZIP archive, not an export.", fix="Unzip it first.")
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if suffix in (".xlsx", ".xls", ".parquet"):
+        raise ExportError(
+            path,
+            f"the name says {suffix} but the content is not a {suffix[1:].upper()} file.",
+            fix="Export the file again, or rename it to what it really is.",
+        )
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ExportError(path, "this is a binary file, not a CSV export.", fix=_FORMATS_HINT)
+    return "csv"
+
+
+_FORMATS_HINT: Final = "Critica reads CSV, XLSX, JSON Lines and Parquet exports."
+
+
+def _decode_head(path: Path, head: bytes) -> str:
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        if bad.start >= len(head) - 4:  # a multi-byte character cut by the sniff window
+            return head[: bad.start].decode("utf-8")
+        line = head[: bad.start].count(b"\n") + 1
+        raise ExportError(
+            path,
+            f"byte {bad.start} is not UTF-8 (0x{head[bad.start]:02x}).",
+            line=line,
+            fix="Export the file again as UTF-8, or convert it, e.g. "
+            "`iconv -f latin1 -t utf-8 FILE > FILE.utf8.csv`.",
+        ) from bad
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        first = text.split("\n", 1)[0]
+        return max(_DELIMITERS, key=first.count)
+
+
+def _column_names(rows: Sequence[Sequence[str]], header_rows: int, aliases: dict[str, str]) -> list[str]:
+    if not rows:
+        return []
+    width = max(len(r) for r in rows)
+    first = [(rows[0][i] if i < len(rows[0]) else "").strip() for i in range(width)]
+    names: list[str] = []
+    if header_rows >= 2 and len(rows) >= 2:
+        # SurveyMonkey: a question spans several columns; row 2 names the option or "Response".
+        carried = ""
+        second = rows[1]
+        for i, name in enumerate(first):
+            carried = name or carried
+            option = second[i].strip() if i < len(second) else ""
+            generic = option.lower() in ("", "response", "open-ended response")
+            names.append(carried if generic or not carried else f"{carried} | {option}")
+    else:
+        names = [name or f"column{i + 1}" for i, name in enumerate(first)]
+    named = [aliases.get(n, n) for n in names]
+    seen: dict[str, int] = {}
+    unique: list[str] = []
+    for name in named:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        unique.append(name if count == 0 else f"{name}.{count}")
+    return unique
+
+
+def _read_csv(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    sniff: FileSniff,
+    file_format: FileFormat,
+    aliases: dict[str, str],
+) -> SourceRows:
+    delimiter = file_format.delimiter or sniff.delimiter
+    header_rows = max(file_format.header_rows, 1)
+    names = _column_names(sniff.first_records[:header_rows], header_rows, aliases)
+    width = len(names)
+    if width == 0:
+        raise ExportError(path, "no header line found.", line=1, fix=_FORMATS_HINT)
+    positional = {f"c{i}": "VARCHAR" for i in range(width)}
+    try:
+        connection.execute(
+            f"""
+            create or replace temp table {SOURCE_TABLE}_positional as
+            select row_number() over () as __record, *
+            from read_csv(
+                $path, header = false, columns = $columns, delim = $delim, quote = '"',
+                escape = '"', skip = $skip, auto_detect = false, strict_mode = true,
+                store_rejects = true, rejects_table = '{REJECTS_TABLE}',
+                rejects_scan = '{REJECTS_TABLE}_scan', max_line_size = 10000000
+            )
+            """,
+            {"path": str(path), "columns": positional, "delim": delimiter, "skip": sniff.skip_lines},
+        )
+    except duckdb.Error as failure:
+        raise _csv_failure(path, failure) from failure
+    # Physical line of each record: the lines of the records before it (a quoted field may
+    # hold newlines) plus the malformed records DuckDB set aside; its reject table numbers
+    # records, not lines.
+    newline_count = " + ".join(
+        f"coalesce(length(c{i}) - length(replace(c{i}, chr(10), '')), 0)" for i in range(width)
+    )
+    select_named = ", ".join(f"c{i} as {_quote(name)}" for i, name in enumerate(names))
+    connection.execute(
+        f"""
+        create or replace temp table {SOURCE_TABLE}_lines as
+        select
+            __record,
+            sum(1 + {newline_count}) over (order by __record) as __lines_through
+        from {SOURCE_TABLE}_positional
+        """
+    )
+    connection.execute(
+        f"""
+        create or replace temp table {SOURCE_TABLE}_rejected as
+        with numbered as (
+            select line, error_type, error_message, csv_line,
+                row_number() over (order by line) as reject_number
+            from {REJECTS_TABLE}
+        )
+        select
+            numbered.*,
+            line - reject_number as accepted_before,
+            {sniff.skip_lines} + coalesce(l.__lines_through, 0) + reject_number as physical_line
+        from numbered
+        left join {SOURCE_TABLE}_lines as l on l.__record = numbered.line - numbered.reject_number
+        """
+    )
+    malformed = [
+        MalformedLine(int(line), _reject_reason(error_type, message), csv_line)
+        for line, error_type, message, csv_line in connection.execute(
+            f"select physical_line, error_type, error_message, csv_line "
+            f"from {SOURCE_TABLE}_rejected order by physical_line"
+        ).fetchall()
+    ]
+    connection.execute(
+        f"""
+        create or replace temp table {SOURCE_TABLE} as
+        select
+            {sniff.skip_lines} + coalesce(l.__lines_through - (1 + {newline_count}), 0) + 1 + (
+                select count(*) from {SOURCE_TABLE}_rejected as r where r.accepted_before < p.__record
+            ) as __line,
+            {select_named}
+        from {SOURCE_TABLE}_positional as p
+        join {SOURCE_TABLE}_lines as l using (__record)
+        where p.__record > {header_rows}
+        order by p.__record
+        """
+    )
+    for helper in ("_positional", "_lines", "_rejected"):
+        connection.execute(f"drop table {SOURCE_TABLE}{helper}")
+    data_records = _count(connection)
+    return SourceRows(names, data_records, malformed)
+
+
+def _reject_reason(error_type: str, message: str) -> str:
+    reasons = {
+        "TOO MANY COLUMNS": "the line has more fields than the header",
+        "MISSING COLUMNS": "the line has fewer fields than the header",
+        "UNQUOTED VALUE": "a quote is not closed or a field has a stray quote",
+        "INVALID ENCODING": "the line is not valid UTF-8",
+        "LINE SIZE OVER MAXIMUM": "the line is longer than 10 MB",
+    }
+    return reasons.get(error_type, message.split("\n", 1)[0])
+
+
+def _csv_failure(path: Path, failure: duckdb.Error) -> ExportError:
+    message = str(failure)
+    line = None
+    for token in message.replace(",", " ").replace(":", " ").split():
+        if token.isdigit() and "line" in message.lower():
+            line = int(token)
+            break
+    if "unicode" in message.lower() or "utf" in message.lower():
+        return ExportError(
+            path,
+            "the file is not valid UTF-8.",
+            line=line,
+            fix="Export it again as UTF-8, or convert it with `iconv -f latin1 -t utf-8`.",
+        )
+    return ExportError(path, f"cannot be read as CSV: {message.splitlines()[0]}", line=line)
+
+
+def _read_xlsx(
+    connection: duckdb.DuckDBPyConnection, path: Path, file_format: FileFormat, aliases: dict[str, str]
+) -> SourceRows:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as failure:  # openpyxl raises many types for a damaged file
+        raise ExportError(path, f"cannot be opened as XLSX: {failure}") from failure
+    sheet = workbook.worksheets[0]
+    rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    header_rows = max(file_format.header_rows, 1)
+    names = _column_names([[c or "" for c in r] for r in rows[:header_rows]], header_rows, aliases)
+    data = rows[header_rows:]
+    columns: dict[str, list[object]] = {"__line": list(range(header_rows + 1, header_rows + 1 + len(data)))}
+    for i, name in enumerate(names):
+        columns[name] = [r[i] if i < len(r) else None for r in data]
+    table = pa.table({k: pa.array(v, type=pa.int64() if k == "__line" else pa.string()) for k, v in columns.items()})
+    connection.register("critica_xlsx_rows", table)
+    connection.execute(f"create or replace temp table {SOURCE_TABLE} as select * from critica_xlsx_rows")
+    connection.unregister("critica_xlsx_rows")
+    return SourceRows(names, len(data), [])
+
+
+def _xlsx_first_records(path: Path) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as failure:
+        raise ExportError(path, f"cannot be opened as XLSX: {failure}") from failure
+    sheet = workbook.worksheets[0]
+    first = [[_cell_text(v) or "" for v in row] for row in sheet.iter_rows(max_row=5, values_only=True)]
+    workbook.close()
+    return first
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_self_describing(
+    connection: duckdb.DuckDBPyConnection, path: Path, kind: str, aliases: dict[str, str]
+) -> SourceRows:
+    reader = "read_parquet($path)" if kind == "parquet" else "read_json($path, format = 'newline_delimited')"
+    try:
+        described = connection.execute(f"describe select * from {reader}", {"path": str(path)}).fetchall()
+    except duckdb.Error as failure:
+        raise ExportError(path, f"cannot be read as {kind}: {str(failure).splitlines()[0]}") from failure
+    names = _column_names([[row[0] for row in described]], 1, aliases)
+    select_text = ", ".join(
+        f"{_quote(row[0])}::varchar as {_quote(name)}" for row, name in zip(described, names, strict=True)
+    )
+    connection.execute(
+        f"""
+        create or replace temp table {SOURCE_TABLE} as
+        select row_number() over () as __line, {select_text} from {reader}
+        """,
+        {"path": str(path)},
+    )
+    return SourceRows(names, _count(connection), [])
+
+
+def _count(connection: duckdb.DuckDBPyConnection) -> int:
+    row = connection.execute(f"select count(*) from {SOURCE_TABLE}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
