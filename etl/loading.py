@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -264,12 +265,13 @@ def _stage_rows(
     load_id: int,
 ) -> None:
     """Parse every record into canonical columns and list what is wrong with each."""
+    fields = profile.fields_for(sorted(present))
     values: list[str] = []
     problems: list[str] = []
     for column, data_type in columns.items():
         if column in _LOAD_METADATA:
             continue
-        rule = profile.fields.get(column)
+        rule = fields.get(column)
         if rule is None or any(source not in present for source in rule.sources):
             values.append(f"null::{data_type} as {column}")
             continue
@@ -294,7 +296,7 @@ def _stage_rows(
     )
     rule_checks = [
         f"case when {rule.broken_when} then struct_pack(column_name := "
-        f"{_literal(_source_of(profile, rule.column))}, reason := {_literal(rule.reason)}) end"
+        f"{_literal(_source_of(fields, rule.column))}, reason := {_literal(rule.reason)}) end"
         for rule in spec.rules
         if rule.column in columns
     ]
@@ -327,8 +329,8 @@ def _parse_problem(rule: Field, column: str, data_type: str) -> str:
     )
 
 
-def _source_of(profile: ExportProfile, canonical: str) -> str:
-    rule = profile.fields.get(canonical)
+def _source_of(fields: Mapping[str, Field], canonical: str) -> str:
+    rule = fields.get(canonical)
     return rule.checked_column if rule and rule.sources else canonical
 
 

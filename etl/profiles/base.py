@@ -7,7 +7,7 @@ so a million-row export is parsed inside DuckDB, never row by row in Python.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -86,6 +86,9 @@ class ExportProfile:
             name is redacted from texts.
         requester_identity_columns: Columns identifying the requester, first non-empty wins
             (e-mail before id before name); hashed into ``requester_hash``.
+        resolve_fields: For exports whose columns depend on the user's setup (a survey's own
+            questions): given the file's columns, more fields to add to ``fields``.
+        suffixes: File name endings this format comes with.
     """
 
     name: str
@@ -99,7 +102,14 @@ class ExportProfile:
     file_format: FileFormat = FileFormat()
     requester_name_columns: tuple[str, ...] = ()
     requester_identity_columns: tuple[str, ...] = ()
+    resolve_fields: Callable[[Sequence[str]], Mapping[str, Field]] | None = None
     suffixes: tuple[str, ...] = (".csv",)
+
+    def fields_for(self, columns: Sequence[str]) -> Mapping[str, Field]:
+        """The field rules for a file with these columns (static fields plus resolved ones)."""
+        if self.resolve_fields is None:
+            return self.fields
+        return {**self.fields, **self.resolve_fields(columns)}
 
 
 def quote(column: str) -> str:

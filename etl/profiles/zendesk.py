@@ -105,3 +105,5 @@ ZENDESK: Final = ExportProfile(
     requester_name_columns=("Requester",),
     requester_identity_columns=("Requester email", "Requester id", "Requester"),
 )
+
+PROFILES: Final = (ZENDESK,)
