@@ -138,7 +138,10 @@ def _load_in_transaction(
     load_id = _next_load_id(connection)
 
     columns = _canonical_columns(connection, spec)
-    _stage_rows(connection, profile, spec, columns, set(source.columns), path.name, load_id)
+    header_records = sniff.first_records[: max(profile.file_format.header_rows, 1)]
+    _stage_rows(
+        connection, profile, spec, columns, source.columns, header_records, path.name, load_id
+    )
     quarantined = _quarantine(
         connection, profile, spec, source.columns, path.name, sha256, load_id, source.malformed
     )
@@ -260,12 +263,14 @@ def _stage_rows(
     profile: ExportProfile,
     spec: EntitySpec,
     columns: dict[str, str],
-    present: set[str],
+    columns_in_order: list[str],
+    header_records: list[list[str]],
     file_name: str,
     load_id: int,
 ) -> None:
     """Parse every record into canonical columns and list what is wrong with each."""
-    fields = profile.fields_for(sorted(present))
+    present = set(columns_in_order)
+    fields = profile.fields_for(columns_in_order, header_records)
     values: list[str] = []
     problems: list[str] = []
     for column, data_type in columns.items():

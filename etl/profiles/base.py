@@ -87,7 +87,8 @@ class ExportProfile:
         requester_identity_columns: Columns identifying the requester, first non-empty wins
             (e-mail before id before name); hashed into ``requester_hash``.
         resolve_fields: For exports whose columns depend on the user's setup (a survey's own
-            questions): given the file's columns, more fields to add to ``fields``.
+            questions): given the file's columns and its header records (all header rows, e.g.
+            Qualtrics' question ids, question texts and import ids), more fields for ``fields``.
         suffixes: File name endings this format comes with.
     """
 
@@ -102,14 +103,18 @@ class ExportProfile:
     file_format: FileFormat = FileFormat()
     requester_name_columns: tuple[str, ...] = ()
     requester_identity_columns: tuple[str, ...] = ()
-    resolve_fields: Callable[[Sequence[str]], Mapping[str, Field]] | None = None
+    resolve_fields: (
+        Callable[[Sequence[str], Sequence[Sequence[str]]], Mapping[str, Field]] | None
+    ) = None
     suffixes: tuple[str, ...] = (".csv",)
 
-    def fields_for(self, columns: Sequence[str]) -> Mapping[str, Field]:
+    def fields_for(
+        self, columns: Sequence[str], header_records: Sequence[Sequence[str]] = ()
+    ) -> Mapping[str, Field]:
         """The field rules for a file with these columns (static fields plus resolved ones)."""
         if self.resolve_fields is None:
             return self.fields
-        return {**self.fields, **self.resolve_fields(columns)}
+        return {**self.fields, **self.resolve_fields(columns, header_records)}
 
 
 def quote(column: str) -> str:

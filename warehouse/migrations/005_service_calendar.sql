@@ -3,6 +3,8 @@
 create table if not exists core.business_days (
     calendar_name varchar not null,
     local_date date not null,
+    day_starts_at timestamp not null,          -- UTC instant of local midnight: the ASOF join key
+    day_ends_at timestamp not null,            -- UTC instant of the next local midnight (DST: 23 or 25 h)
     opens_at timestamp,                        -- UTC; null on closed days and holidays
     closes_at timestamp,                       -- UTC
     open_minutes double not null,              -- 0 on closed days
