@@ -176,3 +176,42 @@ def _missing_message(path: Path) -> str:
         f"{path}: no warehouse here yet. Load data first with `critica load FILE...` "
         f"or `critica demo`, or point {WAREHOUSE_ENV_VAR} at an existing warehouse."
     )
+
+
+class WarehouseReader:
+    """A read-only view of the warehouse that follows each snapshot a writer swaps in.
+
+    Long-lived readers (the dashboard, a notebook) call :meth:`connection` before each query;
+    it reopens only when the snapshot changed, so queries never wait for a load.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._snapshot: str | None = None
+        self._connection: duckdb.DuckDBPyConnection | None = None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """A connection to the newest complete snapshot.
+
+        Raises:
+            WarehouseNotFoundError: if nothing has been loaded yet.
+        """
+        current = snapshot_id(self.path)
+        if self._connection is None or current != self._snapshot:
+            fresh = open_for_reading(self.path)
+            if self._connection is not None:
+                self._connection.close()
+            self._connection, self._snapshot = fresh, current
+        return self._connection
+
+    @property
+    def snapshot(self) -> str | None:
+        """Id of the snapshot the current connection reads (None before the first query)."""
+        return self._snapshot
+
+    def close(self) -> None:
+        """Close the current connection, if any."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+            self._snapshot = None

@@ -1,0 +1,5 @@
+"""``python -m critica`` runs the CLI."""
+
+from critica.cli import app
+
+app()

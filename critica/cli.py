@@ -1,0 +1,335 @@
+"""The ``critica`` command: each subcommand runs one step of the pipeline."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Final
+
+import duckdb
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from critica.config import CriticaConfig, load_config
+from etl.pipeline import FileOutcome, load_exports
+from etl.profiles import ALL_PROFILES, profile_named
+from etl.profiles.base import ExportProfile
+from warehouse.business_calendar import BusinessCalendar
+from warehouse.kpis import KPIS, kpi_summary, kpi_table
+from warehouse.queries.data_health import last_full_month, quarantine_reasons, quarantined_rows
+from warehouse.store import WarehouseNotFoundError, open_for_reading
+
+app = typer.Typer(
+    help="Critica: from service-desk complaints and surveys to root causes, KPIs and improvements.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DEMO_TIME_ZONE: Final = "Europe/Rome"
+DEMO_CALENDAR: Final = BusinessCalendar(
+    time_zone=DEMO_TIME_ZONE,
+    working_hours={day: (pd.Timestamp("08:00").time(), pd.Timestamp("18:00").time()) for day in range(5)},
+)
+SEGMENTS: Final = ("team", "channel", "priority", "language", "agent")
+GRAINS: Final = ("day", "week", "month", "quarter")
+
+
+class _State:
+    config: CriticaConfig
+
+
+_state = _State()
+
+
+@app.callback()
+def main(
+    warehouse: Annotated[
+        Path | None, typer.Option(help="Warehouse file (default: $CRITICA_WAREHOUSE or var/critica.duckdb).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Settings file (default: ./critica.toml when present).")
+    ] = None,
+) -> None:
+    """Read the settings once; every command uses them."""
+    try:
+        settings = load_config(os.environ, config)
+    except ValueError as bad:
+        errors.print(f"[red]{bad}[/red]")
+        raise typer.Exit(2) from bad
+    if warehouse is not None:
+        settings = CriticaConfig(warehouse, settings.source_time_zone, settings.calendar)
+    _state.config = settings
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Export files (CSV, XLSX, JSON Lines, Parquet).")],
+    profile: Annotated[
+        str | None, typer.Option(help="Export format; detected from the header when left out.")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML mapping file for --profile generic (docs/mapping-files.md).")
+    ] = None,
+    tz: Annotated[
+        str | None, typer.Option(help="Time zone of local times in the files, e.g. Europe/Rome.")
+    ] = None,
+) -> None:
+    """Load help-desk and survey exports; bad rows go to quarantine, never lost."""
+    chosen = _profile_from_options(profile, mapping)
+    outcomes = _load_with_progress(paths, chosen, tz or _state.config.source_time_zone, _state.config.calendar)
+    _print_load_reports(outcomes)
+    if any(o.error for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed of the generator: same seed, same data.")] = 7,
+    tickets: Annotated[int, typer.Option(help="Number of tickets to generate.")] = 20_000,
+    out: Annotated[Path, typer.Option(help="Folder for the generated export files.")] = Path("var/demo"),
+) -> None:
+    """Generate the demo exports, load them through the real ETL and show the KPIs."""
+    from demo.generator import write_demo_exports
+
+    out.mkdir(parents=True, exist_ok=True)
+    with _progress() as progress:
+        task = progress.add_task("Generating demo exports", total=tickets)
+        exports = write_demo_exports(
+            out, seed=seed, tickets=tickets, progress=lambda n: progress.update(task, completed=n)
+        )
+        progress.update(task, completed=tickets)
+    files = [exports.zendesk_tickets, exports.jira_tickets, exports.qualtrics_surveys]
+    outcomes = _load_with_progress(files, None, DEMO_TIME_ZONE, DEMO_CALENDAR)
+    _print_load_reports(outcomes)
+    if any(o.error for o in outcomes):
+        raise typer.Exit(1)
+    connection = open_for_reading(_state.config.warehouse)
+    month = last_full_month(connection)
+    _print_summary(connection, month)
+    console.print(
+        f"\nNext: [bold]critica kpis --by team --month {month:%Y-%m}[/bold] · "
+        "[bold]critica quarantine[/bold] · notebooks/01-explore-warehouse.ipynb"
+    )
+
+
+@app.command()
+def kpis(
+    month: Annotated[
+        str | None, typer.Option(help="Month to show, YYYY-MM (default: the last full month).")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help=f"Split by one of: {', '.join(SEGMENTS)}.")] = None,
+    grain: Annotated[str, typer.Option(help=f"Period length: {', '.join(GRAINS)}.")] = "month",
+    months: Annotated[int, typer.Option(help="With --grain: how many months back to show.")] = 1,
+    csv: Annotated[Path | None, typer.Option(help="Also write the table to this CSV file.")] = None,
+) -> None:
+    """Service KPIs for a month, optionally split by team, channel, priority, language or agent."""
+    if by is not None and by not in SEGMENTS:
+        errors.print(f"[red]--by must be one of {', '.join(SEGMENTS)}, not '{by}'[/red]")
+        raise typer.Exit(2)
+    if grain not in GRAINS:
+        errors.print(f"[red]--grain must be one of {', '.join(GRAINS)}, not '{grain}'[/red]")
+        raise typer.Exit(2)
+    connection = _open_warehouse()
+    last = _parse_month(month) if month else last_full_month(connection)
+    first = _add_months(last, 1 - months)
+    if by is None and grain == "month" and months == 1:
+        _print_summary(connection, last)
+        frame = kpi_summary(connection, period_start=first, period_end=_month_end(last))
+    else:
+        frame = kpi_table(
+            connection, grain=grain, by=by, period_start=first, period_end=_month_end(last)  # type: ignore[arg-type]
+        )
+        _print_frame(frame, title=f"KPIs by {by or grain}, {first:%Y-%m} to {last:%Y-%m}")
+    if csv is not None:
+        frame.to_csv(csv, index=False)
+        console.print(f"Written to {csv}")
+
+
+@app.command()
+def quarantine(
+    file: Annotated[str | None, typer.Option(help="Only rows from this file name.")] = None,
+    limit: Annotated[int, typer.Option(help="How many rows to list.")] = 50,
+    export: Annotated[
+        Path | None, typer.Option(help="Write all matching rejected rows to this CSV file.")
+    ] = None,
+) -> None:
+    """List (or export) the rows that were rejected, with file, line, column and reason."""
+    connection = _open_warehouse()
+    reasons = quarantine_reasons(connection)
+    if reasons.empty:
+        console.print("No rejected rows: every row read was loaded or merged.")
+        return
+    _print_frame(reasons, title="Rejected rows by reason")
+    if export is not None:
+        quarantined_rows(connection, file_name=file, limit=10_000_000).to_csv(export, index=False)
+        console.print(f"All rejected rows written to {export}")
+        return
+    rows = quarantined_rows(connection, file_name=file, limit=limit)
+    _print_frame(rows.drop(columns=["raw_row"]), title=f"Rejected rows (first {limit})")
+
+
+@app.command()
+def profiles() -> None:
+    """List the export formats Critica reads and the columns that identify each."""
+    table = Table(title="Export profiles")
+    for column in ("profile", "export", "loads into", "identified by"):
+        table.add_column(column)
+    for profile in ALL_PROFILES:
+        table.add_row(profile.name, profile.title, profile.entity, ", ".join(profile.signature))
+    table.add_row("generic", "Any CSV/JSONL/Parquet/XLSX + a YAML mapping", "either", "--mapping FILE")
+    console.print(table)
+
+
+def _profile_from_options(profile: str | None, mapping: Path | None) -> ExportProfile | None:
+    try:
+        if mapping is not None:
+            from etl.profiles.generic import mapping_profile
+
+            return mapping_profile(mapping)
+        if profile == "generic":
+            raise ValueError("--profile generic needs --mapping FILE.yaml (see docs/mapping-files.md)")
+        return profile_named(profile) if profile else None
+    except ValueError as bad:
+        errors.print(f"[red]{bad}[/red]")
+        raise typer.Exit(2) from bad
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _load_with_progress(
+    paths: list[Path], profile: ExportProfile | None, time_zone: str, calendar: BusinessCalendar
+) -> list[FileOutcome]:
+    with _progress() as progress:
+        task = progress.add_task(f"Loading {len(paths)} file(s)", total=len(paths))
+
+        def advance(outcome: FileOutcome) -> None:
+            progress.update(task, advance=1, description=f"Loaded {outcome.path.name}")
+
+        try:
+            return load_exports(
+                _state.config.warehouse,
+                paths,
+                profile=profile,
+                source_time_zone=time_zone,
+                calendar=calendar,
+                on_file_done=advance,
+            )
+        except ValueError as bad:
+            errors.print(f"[red]{bad}[/red]")
+            raise typer.Exit(2) from bad
+
+
+def _print_load_reports(outcomes: list[FileOutcome]) -> None:
+    table = Table(title="Load report (rows read = loaded + quarantined + duplicates merged)")
+    for column in ("file", "profile", "read", "loaded", "new", "updated", "quarantined", "merged", "s"):
+        table.add_column(column, justify="left" if column in ("file", "profile") else "right")
+    for outcome in outcomes:
+        report = outcome.report
+        if report is None:
+            continue
+        table.add_row(
+            outcome.path.name,
+            report.profile,
+            f"{report.rows_read:,}",
+            f"{report.rows_loaded:,}",
+            f"{report.rows_inserted:,}",
+            f"{report.rows_updated:,}",
+            f"{report.rows_quarantined:,}",
+            f"{report.duplicates_merged:,}",
+            f"{report.duration_seconds:.1f}",
+        )
+    console.print(table)
+    for outcome in outcomes:
+        if outcome.error:
+            errors.print(f"[red]Not loaded:[/red] {outcome.error}")
+    if any(o.report and o.report.rows_quarantined for o in outcomes):
+        console.print("Rejected rows and their reasons: [bold]critica quarantine[/bold]")
+
+
+def _print_summary(connection: duckdb.DuckDBPyConnection, month: date) -> None:
+    current = kpi_summary(connection, period_start=month, period_end=_month_end(month))
+    previous_month = _add_months(month, -1)
+    previous = kpi_summary(
+        connection, period_start=previous_month, period_end=_month_end(previous_month)
+    )
+    table = Table(title=f"Service KPIs, {month:%B %Y} (change against {previous_month:%B %Y})")
+    for column in ("KPI", "value", "previous", "n"):
+        table.add_column(column, justify="left" if column == "KPI" else "right")
+    earlier = dict(zip(previous["name"], previous["value"], strict=True))
+    for row in current.itertuples(index=False):
+        kpi = KPIS[str(row.name)]
+        table.add_row(
+            kpi.label,
+            _format_value(row.value, kpi.unit),
+            _format_value(earlier.get(row.name), kpi.unit),
+            "" if pd.isna(row.n) else f"{int(row.n):,}",
+        )
+    console.print(table)
+
+
+def _format_value(value: object, unit: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    number = float(value)  # type: ignore[arg-type]
+    if unit in ("share", "rate", "fraction"):
+        return f"{number:.1%}"
+    if unit == "minutes":
+        return f"{number / 60:.1f} h" if number >= 120 else f"{number:.0f} min"
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+def _print_frame(frame: pd.DataFrame, *, title: str) -> None:
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_cell(value) for value in row))
+    console.print(table)
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _open_warehouse() -> duckdb.DuckDBPyConnection:
+    try:
+        return open_for_reading(_state.config.warehouse)
+    except WarehouseNotFoundError as missing:
+        errors.print(f"[red]{missing}[/red]")
+        raise typer.Exit(1) from missing
+
+
+def _parse_month(text: str) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError as bad:
+        errors.print(f"[red]--month must look like 2026-10, not '{text}'[/red]")
+        raise typer.Exit(2) from bad
+
+
+def _add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_end(month: date) -> date:
+    return _add_months(month, 1) - timedelta(days=1)
