@@ -198,10 +198,10 @@ class WarehouseReader:
         """
         current = snapshot_id(self.path)
         if self._connection is None or current != self._snapshot:
-            fresh = open_for_reading(self.path)
-            if self._connection is not None:
-                self._connection.close()
-            self._connection, self._snapshot = fresh, current
+            # DuckDB shares one database instance per path within a process: while the old
+            # connection is open, connecting again would return the old (replaced) file.
+            self.close()
+            self._connection, self._snapshot = open_for_reading(self.path), current
         return self._connection
 
     @property
