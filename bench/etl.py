@@ -1,6 +1,6 @@
 """ETL benchmark: load 1,000,000 tickets and 300,000 survey responses; compare with plain read_csv.
 
-Usage: python bench/etl.py [--tickets 1000000] [--surveys 300000] [--keep DIR]
+Usage: python -m bench.etl [--tickets 1000000] [--surveys 300000] [--keep DIR]
 
 Prints, for each file: rows/s of the full Critica load (parse, check, quarantine, redact, detect
 language, upsert, history) and DuckDB's own read_csv of the same file in the same run, their ratio,
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import resource
 import shutil
 import tempfile
@@ -90,12 +91,11 @@ def write_surveys(connection: duckdb.DuckDBPyConnection, path: Path, count: int)
         "Q4": "Is there anything else you would like to tell us?",
         "ticket_id": "ticket_id",
     }
-    header = tempfile.SpooledTemporaryFile(mode="w+")
+    header = io.StringIO()
     writer = csv.writer(header, lineterminator="\n")
     writer.writerow(system + list(questions))
     writer.writerow(system + list(questions.values()))
     writer.writerow([f'{{"ImportId":"{name}"}}' for name in system + list(questions)])
-    header.seek(0)
     body = path.with_suffix(".body")
     comments = _sql_list(PHRASES)
     connection.execute(
@@ -114,7 +114,7 @@ def write_surveys(connection: duckdb.DuckDBPyConnection, path: Path, count: int)
         ) to '{body}' (header false, quote '"')
         """
     )
-    _concatenate(path, header.read(), body)
+    _concatenate(path, header.getvalue(), body)
 
 
 def _sql_list(values: list[str]) -> str:
@@ -158,9 +158,11 @@ def main() -> None:
     write_tickets(generator, tickets, args.tickets)
     write_surveys(generator, surveys, args.surveys)
     generator.close()
-    print(f"generated {args.tickets:,} tickets ({tickets.stat().st_size / 1e6:.0f} MB) and "
-          f"{args.surveys:,} survey responses ({surveys.stat().st_size / 1e6:.0f} MB) "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"generated {args.tickets:,} tickets ({tickets.stat().st_size / 1e6:.0f} MB) and "
+        f"{args.surveys:,} survey responses ({surveys.stat().st_size / 1e6:.0f} MB) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
     warehouse = folder / "critica.duckdb"
     for leftover in folder.glob("critica.duckdb*"):
@@ -188,7 +190,9 @@ def main() -> None:
             f"{report.rows_read / report.duration_seconds:>11,.0f}{plain:>12.2f}"
             f"{report.duration_seconds / plain:>8.1f}"
         )
-    print(f"\nwhole load (both files, one writer session incl. copy-and-swap, calendar): {total:.1f} s")
+    print(
+        f"\nwhole load (both files, one writer session incl. copy-and-swap, calendar): {total:.1f} s"
+    )
     print(f"peak memory of this process: {peak_mb:,.0f} MB")
     print(f"warehouse file: {warehouse.stat().st_size / 1e6:,.0f} MB in {folder}")
 

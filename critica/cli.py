@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Final
+from typing import Annotated, Final, Literal, cast
 
 import duckdb
 import pandas as pd
@@ -34,8 +34,12 @@ errors = Console(stderr=True)
 DEMO_TIME_ZONE: Final = "Europe/Rome"
 DEMO_CALENDAR: Final = BusinessCalendar(
     time_zone=DEMO_TIME_ZONE,
-    working_hours={day: (pd.Timestamp("08:00").time(), pd.Timestamp("18:00").time()) for day in range(5)},
+    working_hours={
+        day: (pd.Timestamp("08:00").time(), pd.Timestamp("18:00").time()) for day in range(5)
+    },
 )
+Segment = Literal["team", "channel", "priority", "language", "agent"]
+Grain = Literal["day", "week", "month", "quarter"]
 SEGMENTS: Final = ("team", "channel", "priority", "language", "agent")
 GRAINS: Final = ("day", "week", "month", "quarter")
 
@@ -50,7 +54,8 @@ _state = _State()
 @app.callback()
 def main(
     warehouse: Annotated[
-        Path | None, typer.Option(help="Warehouse file (default: $CRITICA_WAREHOUSE or var/critica.duckdb).")
+        Path | None,
+        typer.Option(help="Warehouse file (default: $CRITICA_WAREHOUSE or var/critica.duckdb)."),
     ] = None,
     config: Annotated[
         Path | None, typer.Option(help="Settings file (default: ./critica.toml when present).")
@@ -69,12 +74,15 @@ def main(
 
 @app.command()
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="Export files (CSV, XLSX, JSON Lines, Parquet).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Export files (CSV, XLSX, JSON Lines, Parquet).")
+    ],
     profile: Annotated[
         str | None, typer.Option(help="Export format; detected from the header when left out.")
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="YAML mapping file for --profile generic (docs/mapping-files.md).")
+        Path | None,
+        typer.Option(help="YAML mapping file for --profile generic (docs/mapping-files.md)."),
     ] = None,
     tz: Annotated[
         str | None, typer.Option(help="Time zone of local times in the files, e.g. Europe/Rome.")
@@ -82,7 +90,9 @@ def load(
 ) -> None:
     """Load help-desk and survey exports; bad rows go to quarantine, never lost."""
     chosen = _profile_from_options(profile, mapping)
-    outcomes = _load_with_progress(paths, chosen, tz or _state.config.source_time_zone, _state.config.calendar)
+    outcomes = _load_with_progress(
+        paths, chosen, tz or _state.config.source_time_zone, _state.config.calendar
+    )
     _print_load_reports(outcomes)
     if any(o.error for o in outcomes):
         raise typer.Exit(1)
@@ -92,7 +102,9 @@ def load(
 def demo(
     seed: Annotated[int, typer.Option(help="Seed of the generator: same seed, same data.")] = 7,
     tickets: Annotated[int, typer.Option(help="Number of tickets to generate.")] = 20_000,
-    out: Annotated[Path, typer.Option(help="Folder for the generated export files.")] = Path("var/demo"),
+    out: Annotated[Path, typer.Option(help="Folder for the generated export files.")] = Path(
+        "var/demo"
+    ),
 ) -> None:
     """Generate the demo exports, load them through the real ETL and show the KPIs."""
     from demo.generator import write_demo_exports
@@ -143,7 +155,11 @@ def kpis(
         frame = kpi_summary(connection, period_start=first, period_end=_month_end(last))
     else:
         frame = kpi_table(
-            connection, grain=grain, by=by, period_start=first, period_end=_month_end(last)  # type: ignore[arg-type]
+            connection,
+            grain=cast(Grain, grain),
+            by=cast(Segment | None, by),
+            period_start=first,
+            period_end=_month_end(last),
         )
         _print_frame(frame, title=f"KPIs by {by or grain}, {first:%Y-%m} to {last:%Y-%m}")
     if csv is not None:
@@ -182,7 +198,9 @@ def profiles() -> None:
         table.add_column(column)
     for profile in ALL_PROFILES:
         table.add_row(profile.name, profile.title, profile.entity, ", ".join(profile.signature))
-    table.add_row("generic", "Any CSV/JSONL/Parquet/XLSX + a YAML mapping", "either", "--mapping FILE")
+    table.add_row(
+        "generic", "Any CSV/JSONL/Parquet/XLSX + a YAML mapping", "either", "--mapping FILE"
+    )
     console.print(table)
 
 
@@ -193,7 +211,9 @@ def _profile_from_options(profile: str | None, mapping: Path | None) -> ExportPr
 
             return mapping_profile(mapping)
         if profile == "generic":
-            raise ValueError("--profile generic needs --mapping FILE.yaml (see docs/mapping-files.md)")
+            raise ValueError(
+                "--profile generic needs --mapping FILE.yaml (see docs/mapping-files.md)"
+            )
         return profile_named(profile) if profile else None
     except ValueError as bad:
         errors.print(f"[red]{bad}[/red]")
@@ -236,7 +256,17 @@ def _load_with_progress(
 
 def _print_load_reports(outcomes: list[FileOutcome]) -> None:
     table = Table(title="Load report (rows read = loaded + quarantined + duplicates merged)")
-    for column in ("file", "profile", "read", "loaded", "new", "updated", "quarantined", "merged", "s"):
+    for column in (
+        "file",
+        "profile",
+        "read",
+        "loaded",
+        "new",
+        "updated",
+        "quarantined",
+        "merged",
+        "s",
+    ):
         table.add_column(column, justify="left" if column in ("file", "profile") else "right")
     for outcome in outcomes:
         report = outcome.report
@@ -271,13 +301,14 @@ def _print_summary(connection: duckdb.DuckDBPyConnection, month: date) -> None:
     for column in ("KPI", "value", "previous", "n"):
         table.add_column(column, justify="left" if column == "KPI" else "right")
     earlier = dict(zip(previous["name"], previous["value"], strict=True))
-    for row in current.itertuples(index=False):
-        kpi = KPIS[str(row.name)]
+    for row in current.to_dict("records"):
+        kpi = KPIS[str(row["name"])]
+        count = row["n"]
         table.add_row(
             kpi.label,
-            _format_value(row.value, kpi.unit),
-            _format_value(earlier.get(row.name), kpi.unit),
-            "" if pd.isna(row.n) else f"{int(row.n):,}",
+            _format_value(row["value"], kpi.unit),
+            _format_value(earlier.get(row["name"]), kpi.unit),
+            f"{int(count):,}" if isinstance(count, int | float) and not pd.isna(count) else "",
         )
     console.print(table)
 

@@ -64,7 +64,9 @@ TICKETS: Final = EntitySpec(
             "the ticket was resolved before it was created",
         ),
         RowRule(
-            "closed_at", f"closed_at < created_at - {_GRACE}", "the ticket was closed before it was created"
+            "closed_at",
+            f"closed_at < created_at - {_GRACE}",
+            "the ticket was closed before it was created",
         ),
         RowRule("reopen_count", "reopen_count < 0", "the reopen count cannot be negative"),
         RowRule("transfer_count", "transfer_count < 0", "the transfer count cannot be negative"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Final
 
 import duckdb
@@ -44,17 +45,16 @@ def detect_language(text: str | None) -> str | None:
     return iso if (is_reliable or details[0][2] >= 50) else None
 
 
-def _detect_batch(texts: pa.Array) -> pa.Array:  # type: ignore[type-arg]
+def _detect_batch(texts: pa.Array) -> pa.Array:
     return pa.array([detect_language(text) for text in texts.to_pylist()], type=pa.string())
 
 
 def install_language_detection(connection: duckdb.DuckDBPyConnection) -> None:
     """Register ``critica_detect_language(text)`` on this connection (a vectorised UDF)."""
-    try:
+    with contextlib.suppress(duckdb.InvalidInputException):
         connection.remove_function("critica_detect_language")
-    except duckdb.InvalidInputException:
-        pass
-    connection.create_function(
+    # DuckDB's stubs type the arrow UDF options as enums; the documented strings work the same.
+    connection.create_function(  # type: ignore[call-overload]
         "critica_detect_language",
         _detect_batch,
         [VARCHAR],

@@ -106,10 +106,20 @@ def load_export(
             raise
     except (ExportError, duckdb.Error) as failure:
         _record_failed_load(
-            connection, path, sha256, size, profile_name, entity_name, source_time_zone, started_at, failure
+            connection,
+            path,
+            sha256,
+            size,
+            profile_name,
+            entity_name,
+            source_time_zone,
+            started_at,
+            failure,
         )
         if isinstance(failure, duckdb.Error):
-            raise ExportError(path, f"could not be loaded: {str(failure).splitlines()[0]}") from failure
+            raise ExportError(
+                path, f"could not be loaded: {str(failure).splitlines()[0]}"
+            ) from failure
         raise
     return report
 
@@ -133,7 +143,9 @@ def _load_in_transaction(
     install_redaction_macros(connection)
     install_language_detection(connection)
     connection.execute("set variable critica_source_tz = $tz", {"tz": source_time_zone})
-    source = read_source_rows(connection, path, sniff, profile.file_format, dict(profile.header_aliases))
+    source = read_source_rows(
+        connection, path, sniff, profile.file_format, dict(profile.header_aliases)
+    )
     _check_required_columns(path, profile, source.columns)
     load_id = _next_load_id(connection)
 
@@ -284,7 +296,9 @@ def _stage_rows(
         if rule.strict and rule.sources:
             problems.append(_parse_problem(rule, column, data_type))
     names = [quote(c) for c in profile.requester_name_columns if c in present]
-    identities = [f"nullif(trim({quote(c)}), '')" for c in profile.requester_identity_columns if c in present]
+    identities = [
+        f"nullif(trim({quote(c)}), '')" for c in profile.requester_identity_columns if c in present
+    ]
     requester = f"concat_ws(' ', {', '.join(names)})" if names else "null"
     identity = f"coalesce({', '.join(identities)})" if identities else "null"
     connection.execute(
@@ -310,7 +324,9 @@ def _stage_rows(
         create or replace temp table critica_staged as
         select
             * exclude (__problems),
-            list_concat(__problems, list_filter([{", ".join(rule_checks)}], lambda p: p is not null))
+            list_concat(
+                __problems, list_filter([{", ".join(rule_checks)}], lambda p: p is not null)
+            )
                 as __problems,
             {_literal(profile.source_system)} as source_system,
             {_literal(file_name)} as source_file,
@@ -397,7 +413,9 @@ def _quarantine(
                 "raw": line.raw_line,
             },
         )
-    row = connection.execute("select count(*) from critica_staged where len(__problems) > 0").fetchone()
+    row = connection.execute(
+        "select count(*) from critica_staged where len(__problems) > 0"
+    ).fetchone()
     rejected = int(row[0]) if row else 0
     connection.execute("delete from critica_staged where len(__problems) > 0")
     return rejected + len(malformed)
@@ -428,6 +446,7 @@ def _enrich(
         from critica_staged
         """
     )
+
     def texts_of(alias: str) -> str:
         return "concat_ws(' ', " + ", ".join(f"{alias}.{c}" for c in spec.text_columns) + ")"
 
@@ -435,7 +454,11 @@ def _enrich(
         f"""
         create or replace temp table critica_languages as
         select text, critica_detect_language(text) as detected
-        from (select distinct {texts_of("s")} as text from critica_staged as s where language is null)
+        from (
+            select distinct {texts_of("s")} as text
+            from critica_staged as s
+            where language is null
+        )
         """
     )
     business = [c for c in columns if c not in _LOAD_METADATA]

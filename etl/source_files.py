@@ -177,7 +177,9 @@ def _sniff_delimiter(text: str) -> str:
         return max(_DELIMITERS, key=first.count)
 
 
-def _column_names(rows: Sequence[Sequence[str]], header_rows: int, aliases: dict[str, str]) -> list[str]:
+def _column_names(
+    rows: Sequence[Sequence[str]], header_rows: int, aliases: dict[str, str]
+) -> list[str]:
     if not rows:
         return []
     width = max(len(r) for r in rows)
@@ -230,7 +232,12 @@ def _read_csv(
                 rejects_scan = '{REJECTS_TABLE}_scan', max_line_size = 10000000
             )
             """,
-            {"path": str(path), "columns": positional, "delim": delimiter, "skip": sniff.skip_lines},
+            {
+                "path": str(path),
+                "columns": positional,
+                "delim": delimiter,
+                "skip": sniff.skip_lines,
+            },
         )
     except duckdb.Error as failure:
         raise _csv_failure(path, failure) from failure
@@ -278,7 +285,8 @@ def _read_csv(
         create or replace temp table {SOURCE_TABLE} as
         select
             {sniff.skip_lines} + coalesce(l.__lines_through - (1 + {newline_count}), 0) + 1 + (
-                select count(*) from {SOURCE_TABLE}_rejected as r where r.accepted_before < p.__record
+                select count(*) from {SOURCE_TABLE}_rejected as r
+                where r.accepted_before < p.__record
             ) as __line,
             {select_named}
         from {SOURCE_TABLE}_positional as p
@@ -322,7 +330,10 @@ def _csv_failure(path: Path, failure: duckdb.Error) -> ExportError:
 
 
 def _read_xlsx(
-    connection: duckdb.DuckDBPyConnection, path: Path, file_format: FileFormat, aliases: dict[str, str]
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    file_format: FileFormat,
+    aliases: dict[str, str],
 ) -> SourceRows:
     import openpyxl
 
@@ -336,12 +347,21 @@ def _read_xlsx(
     header_rows = max(file_format.header_rows, 1)
     names = _column_names([[c or "" for c in r] for r in rows[:header_rows]], header_rows, aliases)
     data = rows[header_rows:]
-    columns: dict[str, list[object]] = {"__line": list(range(header_rows + 1, header_rows + 1 + len(data)))}
+    columns: dict[str, list[object]] = {
+        "__line": list(range(header_rows + 1, header_rows + 1 + len(data)))
+    }
     for i, name in enumerate(names):
         columns[name] = [r[i] if i < len(r) else None for r in data]
-    table = pa.table({k: pa.array(v, type=pa.int64() if k == "__line" else pa.string()) for k, v in columns.items()})
+    table = pa.table(
+        {
+            k: pa.array(v, type=pa.int64() if k == "__line" else pa.string())
+            for k, v in columns.items()
+        }
+    )
     connection.register("critica_xlsx_rows", table)
-    connection.execute(f"create or replace temp table {SOURCE_TABLE} as select * from critica_xlsx_rows")
+    connection.execute(
+        f"create or replace temp table {SOURCE_TABLE} as select * from critica_xlsx_rows"
+    )
     connection.unregister("critica_xlsx_rows")
     return SourceRows(names, len(data), [])
 
@@ -354,7 +374,9 @@ def _xlsx_first_records(path: Path) -> list[list[str]]:
     except Exception as failure:
         raise ExportError(path, f"cannot be opened as XLSX: {failure}") from failure
     sheet = workbook.worksheets[0]
-    first = [[_cell_text(v) or "" for v in row] for row in sheet.iter_rows(max_row=5, values_only=True)]
+    first = [
+        [_cell_text(v) or "" for v in row] for row in sheet.iter_rows(max_row=5, values_only=True)
+    ]
     workbook.close()
     return first
 
@@ -374,14 +396,23 @@ def _cell_text(value: object) -> str | None:
 def _read_self_describing(
     connection: duckdb.DuckDBPyConnection, path: Path, kind: str, aliases: dict[str, str]
 ) -> SourceRows:
-    reader = "read_parquet($path)" if kind == "parquet" else "read_json($path, format = 'newline_delimited')"
+    reader = (
+        "read_parquet($path)"
+        if kind == "parquet"
+        else "read_json($path, format = 'newline_delimited')"
+    )
     try:
-        described = connection.execute(f"describe select * from {reader}", {"path": str(path)}).fetchall()
+        described = connection.execute(
+            f"describe select * from {reader}", {"path": str(path)}
+        ).fetchall()
     except duckdb.Error as failure:
-        raise ExportError(path, f"cannot be read as {kind}: {str(failure).splitlines()[0]}") from failure
+        raise ExportError(
+            path, f"cannot be read as {kind}: {str(failure).splitlines()[0]}"
+        ) from failure
     names = _column_names([[row[0] for row in described]], 1, aliases)
     select_text = ", ".join(
-        f"{_quote(row[0])}::varchar as {_quote(name)}" for row, name in zip(described, names, strict=True)
+        f"{_quote(row[0])}::varchar as {_quote(name)}"
+        for row, name in zip(described, names, strict=True)
     )
     connection.execute(
         f"""

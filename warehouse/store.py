@@ -1,4 +1,4 @@
-"""Where the warehouse lives on disk and how readers and writers open it without blocking each other.
+"""Where the warehouse lives on disk, and how readers and writers open it without blocking.
 
 DuckDB allows one read-write process or many read-only ones on a file, never both. Critica never
 opens the live file read-write: a writer copies it, changes the copy and swaps it in atomically
@@ -99,7 +99,9 @@ def open_for_reading(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 @contextmanager
-def open_for_writing(path: Path, *, wait_seconds: float = 3600.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_for_writing(
+    path: Path, *, wait_seconds: float = 3600.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open a private copy of the warehouse for writing and swap it in when the block succeeds.
 
     Writers wait for each other on a lock file. If the block raises, the copy is discarded and

@@ -154,7 +154,9 @@ def hours_as_minutes(column: str) -> Field:
 
 def minutes(column: str) -> Field:
     """A duration given in minutes ("90" or "01:30:00" as h:mm:ss)."""
-    return Field(f"critica_duration_minutes({quote(column)}, 1)", (column,), "a duration in minutes")
+    return Field(
+        f"critica_duration_minutes({quote(column)}, 1)", (column,), "a duration in minutes"
+    )
 
 
 def boolean(column: str) -> Field:
@@ -175,7 +177,8 @@ def choice(column: str, mapping: Mapping[str, str], *, otherwise: str | None = N
     status or channel is not a reason to reject a ticket.
     """
     whens = " ".join(
-        f"when {_literal(source.lower())} then {_literal(target)}" for source, target in mapping.items()
+        f"when {_literal(source.lower())} then {_literal(target)}"
+        for source, target in mapping.items()
     )
     fallback = _literal(otherwise) if otherwise is not None else "null"
     value = f"lower(trim({quote(column)}))"

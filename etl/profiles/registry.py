@@ -14,7 +14,9 @@ _NOT_PROFILE_MODULES: Final = frozenset({"base", "registry", "service_fields", "
 
 def _discover() -> tuple[ExportProfile, ...]:
     found: list[ExportProfile] = []
-    for module_info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+    for module_info in sorted(
+        pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name
+    ):
         if module_info.name in _NOT_PROFILE_MODULES or module_info.name.startswith("_"):
             continue
         module = importlib.import_module(f"etl.profiles.{module_info.name}")

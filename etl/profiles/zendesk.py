@@ -97,7 +97,9 @@ ZENDESK: Final = ExportProfile(
         ),
         "reopen_count": integer("Reopens"),
         "transfer_count": expression(
-            'greatest(critica_integer("Group stations") - 1, 0)', ("Group stations",), "a whole number"
+            'greatest(critica_integer("Group stations") - 1, 0)',
+            ("Group stations",),
+            "a whole number",
         ),
         "agent_reply_count": integer("Replies"),
         **service_fields(lambda label, kind: f"{label} [{kind}]"),

@@ -115,7 +115,8 @@ def test_writers_queue_instead_of_failing(tmp_path: Path) -> None:
             [
                 sys.executable,
                 "-c",
-                "import sys; from pathlib import Path; from warehouse.store import open_for_writing\n"
+                "import sys; from pathlib import Path\n"
+                "from warehouse.store import open_for_writing\n"
                 "with open_for_writing(Path(sys.argv[1])) as c:\n"
                 "    c.execute('insert into core.counter values (1)')\n",
                 str(warehouse),

@@ -44,7 +44,10 @@ DATA_COVERAGE_SQL: Final = """
             (select min(coalesce(sent_at, answered_at)) from core.survey_responses)
         )::date as first_day,
         greatest(
-            (select max(greatest(created_at, coalesce(last_resolved_at, created_at), coalesce(closed_at, created_at))) from core.tickets),
+            (
+                select max(greatest(created_at, last_resolved_at, closed_at))
+                from core.tickets
+            ),
             (select max(coalesce(answered_at, sent_at)) from core.survey_responses)
         )::date as last_day
 """

@@ -1,0 +1,907 @@
+"""The KPI registry, the one place KPI formulas live, and the query computing KPIs per period."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from types import MappingProxyType
+from typing import Final, Literal, get_args
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+AnchorName = Literal["created", "resolved", "sla_resolution", "backlog", "answered", "sent"]
+Unit = Literal[
+    "minutes",
+    "fraction",
+    "tickets",
+    "per_ticket",
+    "per_1000_tickets",
+    "per_open_day",
+    "csat_score",
+    "nps_points",
+    "ces_score",
+]
+Grain = Literal["day", "week", "month", "quarter"]
+Dimension = Literal["team", "channel", "priority", "language", "agent"]
+
+GRAINS: Final[tuple[str, ...]] = get_args(Grain)
+DIMENSIONS: Final[tuple[str, ...]] = get_args(Dimension)
+
+# The calendar whose time zone draws the period boundaries (and whose hours are business time).
+REPORTING_CALENDAR: Final = "default"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Which rows a family of KPIs counts in a period, and the date that puts them there.
+
+    Attributes:
+        name: Short name the KPIs refer to.
+        facts: The mart the family aggregates: "tickets" (marts.ticket_facts) or "surveys"
+            (marts.survey_facts).
+        date_column: The UTC instant whose local period the row counts in.
+        condition: SQL condition a row must also meet.
+        count_column: Output column with the number of rows in the family, or None (backlog).
+        description: The anchor in words, for docs and help text.
+    """
+
+    name: AnchorName
+    facts: Literal["tickets", "surveys"]
+    date_column: str
+    condition: str
+    count_column: str | None
+    description: str
+
+
+ANCHORS: Final[Mapping[AnchorName, Anchor]] = MappingProxyType(
+    {
+        anchor.name: anchor
+        for anchor in (
+            Anchor(
+                "created", "tickets", "created_at", "true", "tickets_created",
+                "tickets created in the period",
+            ),
+            Anchor(
+                "resolved", "tickets", "last_resolved_at", "is_resolved", "tickets_resolved",
+                "tickets resolved in the period (final resolution), whatever their creation date",
+            ),
+            Anchor(
+                "sla_resolution", "tickets", "sla_resolution_counted_at", "true",
+                "tickets_resolved_or_overdue",
+                "tickets resolved in the period, plus open tickets whose resolution target ran "
+                "out in the period",
+            ),
+            Anchor(
+                "backlog", "tickets", "created_at", "true", None,
+                "tickets open at the end of the period (or now, for the current period)",
+            ),
+            Anchor(
+                "answered", "surveys", "answered_at", "true", "surveys_answered",
+                "survey responses answered in the period",
+            ),
+            Anchor(
+                "sent", "surveys", "sent_at", "true", "surveys_sent",
+                "surveys sent in the period",
+            ),
+        )
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI: what it means, who counts, and its formula as a SQL aggregate.
+
+    Attributes:
+        name: Column name in every KPI table.
+        label: Short human name for charts and tables.
+        unit: Unit of the value; fractions are 0-1 (percent is only for display).
+        better: Which direction is an improvement, or None when neither is.
+        anchor: The family (see :data:`ANCHORS`): which rows count in a period and by which date.
+        hours: Whether time is measured in calendar or business hours; None when no time is.
+        counts: Which tickets or responses the KPI is computed over, in words.
+        definition: One sentence for help text.
+        sql: The aggregate expression over the anchor's mart.
+        sample_sql: Aggregate counting the rows behind the value (the "n" to show beside it).
+    """
+
+    name: str
+    label: str
+    unit: Unit
+    better: Literal["higher", "lower"] | None
+    anchor: AnchorName
+    hours: Literal["calendar", "business"] | None
+    counts: str
+    definition: str
+    sql: str
+    sample_sql: str
+
+    @property
+    def is_count(self) -> bool:
+        """Whether the KPI counts tickets, so that an empty period is 0 rather than NULL."""
+        return self.unit == "tickets"
+
+
+def _time_kpis(
+    measure: Literal["first_response", "first_resolution", "full_resolution"],
+    label: str,
+    anchor: AnchorName,
+    counts: str,
+    event: str,
+    *,
+    with_p90: bool,
+) -> list[Kpi]:
+    # Calendar and business variants of one duration share everything but the column.
+    kpis = []
+    for hours in ("calendar", "business"):
+        column = f"{measure}_minutes" if hours == "calendar" else f"{measure}_business_minutes"
+        statistics = [("median", "median", f"median({column})")]
+        if with_p90:
+            statistics.append(("p90", "90th percentile", f"quantile_cont({column}, 0.9)"))
+        for suffix, statistic, sql in statistics:
+            kpis.append(
+                Kpi(
+                    name=f"{column}_{suffix}",
+                    label=f"{label}, {statistic} ({hours} hours)",
+                    unit="minutes",
+                    better="lower",
+                    anchor=anchor,
+                    hours=hours,
+                    counts=counts,
+                    definition=(
+                        f"The {statistic} of the {hours}-hour minutes from ticket creation to "
+                        f"{event}."
+                    ),
+                    sql=sql,
+                    sample_sql=f"count({column})",
+                )
+            )
+    return kpis
+
+
+def _share_kpi(
+    name: str,
+    label: str,
+    flag: str,
+    anchor: AnchorName,
+    counts: str,
+    definition: str,
+    *,
+    better: Literal["higher", "lower"] | None,
+    hours: Literal["calendar", "business"] | None = None,
+) -> Kpi:
+    # A share is the mean of a boolean over the rows where it is known: NULL when none is.
+    return Kpi(
+        name=name,
+        label=label,
+        unit="fraction",
+        better=better,
+        anchor=anchor,
+        hours=hours,
+        counts=counts,
+        definition=definition,
+        sql=f"avg(({flag})::double)",
+        sample_sql=f"count({flag})",
+    )
+
+
+_SLA_HOURS_NOTE: Final = (
+    " Elapsed time is measured in the basis of the ticket's SLA policy (business hours for the "
+    "default policies)."
+)
+
+_FAULT_LABELS: Final = {
+    "own": "our own error",
+    "third_party": "a third party",
+    "user": "the user",
+    "unknown": "unknown",
+}
+
+KPIS: Final[Mapping[str, Kpi]] = MappingProxyType(
+    {
+        kpi.name: kpi
+        for kpi in (
+            *_time_kpis(
+                "first_response",
+                "First response time",
+                "created",
+                "Tickets created in the period that have a first public agent reply.",
+                "the first public agent reply",
+                with_p90=True,
+            ),
+            _share_kpi(
+                "sla_response_compliance",
+                "SLA first response compliance",
+                "not is_sla_response_breached",
+                "created",
+                "Tickets created in the period that got a first reply, plus those still waiting "
+                "whose target has already run out.",
+                "Share of tickets subject to a response SLA whose first reply met the target; "
+                "tickets still unanswered past the target count as breached." + _SLA_HOURS_NOTE,
+                better="higher",
+            ),
+            Kpi(
+                name="sla_response_open_breached",
+                label="Open tickets past the first response target",
+                unit="tickets",
+                better="lower",
+                anchor="created",
+                hours=None,
+                counts="Open tickets created in the period with no reply yet.",
+                definition="Tickets still waiting for a first reply whose response target has "
+                "already run out." + _SLA_HOURS_NOTE,
+                sql="count_if(is_open and first_public_reply_at is null "
+                "and is_sla_response_breached)",
+                sample_sql="count_if(is_open and first_public_reply_at is null "
+                "and is_sla_response_breached)",
+            ),
+            _share_kpi(
+                "escalation_rate",
+                "Escalation rate",
+                "is_escalated",
+                "created",
+                "Tickets created in the period whose escalation flag is known.",
+                "Share of tickets escalated to a team lead or a higher tier.",
+                better="lower",
+            ),
+            Kpi(
+                name="transfers_per_ticket",
+                label="Transfers per ticket",
+                unit="per_ticket",
+                better="lower",
+                anchor="created",
+                hours=None,
+                counts="Tickets created in the period whose transfer count is known.",
+                definition="Mean number of reassignments between groups or agents per ticket.",
+                sql="avg(transfer_count)",
+                sample_sql="count(transfer_count)",
+            ),
+            Kpi(
+                name="complaints_per_1000_tickets",
+                label="Complaints per 1,000 tickets",
+                unit="per_1000_tickets",
+                better="lower",
+                anchor="created",
+                hours=None,
+                counts="Tickets created in the period whose complaint flag is known.",
+                definition="Complaints among every 1,000 tickets created.",
+                sql="1000 * avg(is_complaint::double)",
+                sample_sql="count(is_complaint)",
+            ),
+            Kpi(
+                name="abusive_contacts_ended",
+                label="Contacts ended for abuse",
+                unit="tickets",
+                better=None,
+                anchor="created",
+                hours=None,
+                counts="Tickets created in the period whose abuse flag is known.",
+                definition="Number of contacts an agent ended because the customer was abusive.",
+                sql="count_if(is_contact_ended_for_abuse)",
+                sample_sql="count(is_contact_ended_for_abuse)",
+            ),
+            _share_kpi(
+                "abusive_contacts_ended_share",
+                "Share of contacts ended for abuse",
+                "is_contact_ended_for_abuse",
+                "created",
+                "Tickets created in the period whose abuse flag is known.",
+                "Share of contacts an agent ended because the customer was abusive.",
+                better="lower",
+            ),
+            _share_kpi(
+                "out_of_scope_share",
+                "Out-of-scope share",
+                "is_out_of_scope",
+                "created",
+                "Tickets created in the period whose out-of-scope flag is known.",
+                "Share of requests the desk does not handle (candidates for self-service "
+                "content or training).",
+                better="lower",
+            ),
+            *(
+                _share_kpi(
+                    f"fault_{fault}_share",
+                    f"Fault attributed to {words}",
+                    f"fault_attribution = '{fault}'",
+                    "created",
+                    "Tickets created in the period with a fault attribution.",
+                    f"Share of attributed tickets whose fault lies with {words}.",
+                    better="lower" if fault == "own" else None,
+                )
+                for fault, words in _FAULT_LABELS.items()
+            ),
+            Kpi(
+                name="callback_promises_kept_rate",
+                label="Call-back promises kept",
+                unit="fraction",
+                better="higher",
+                anchor="created",
+                hours=None,
+                counts="Tickets created in the period with a promised call-back whose outcome "
+                "is known.",
+                definition="Share of promised call-backs that were made as promised.",
+                sql="avg(is_callback_kept::double) filter (where is_callback_promised)",
+                sample_sql="count(is_callback_kept) filter (where is_callback_promised)",
+            ),
+            *_time_kpis(
+                "first_resolution",
+                "First resolution time",
+                "resolved",
+                "Tickets resolved in the period.",
+                "the first time it was resolved",
+                with_p90=False,
+            ),
+            *_time_kpis(
+                "full_resolution",
+                "Full resolution time",
+                "resolved",
+                "Tickets resolved in the period.",
+                "its final resolution (reopen cycles included)",
+                with_p90=False,
+            ),
+            _share_kpi(
+                "sla_resolution_compliance",
+                "SLA resolution compliance",
+                "not is_sla_resolution_breached",
+                "sla_resolution",
+                "Tickets subject to a resolution SLA resolved in the period, plus open tickets "
+                "whose target ran out in the period.",
+                "Share of tickets subject to a resolution SLA resolved within the target; open "
+                "tickets past the target count as breached when the target runs out."
+                + _SLA_HOURS_NOTE,
+                better="higher",
+            ),
+            Kpi(
+                name="sla_resolution_open_breached",
+                label="Open tickets past the resolution target",
+                unit="tickets",
+                better="lower",
+                anchor="sla_resolution",
+                hours=None,
+                counts="Open tickets whose resolution target ran out in the period.",
+                definition="Tickets not resolved yet whose resolution target has already run "
+                "out." + _SLA_HOURS_NOTE,
+                sql="count_if(is_open and is_sla_resolution_breached)",
+                sample_sql="count_if(is_open and is_sla_resolution_breached)",
+            ),
+            _share_kpi(
+                "first_contact_resolution_rate",
+                "First contact resolution",
+                "is_first_contact_resolution",
+                "resolved",
+                "Tickets resolved in the period with a known public reply count.",
+                "Share of resolved tickets settled at the first contact: at most one public "
+                "agent reply, never reopened, transferred or escalated.",
+                better="higher",
+            ),
+            _share_kpi(
+                "one_touch_resolution_rate",
+                "One-touch resolution",
+                "is_one_touch",
+                "resolved",
+                "Tickets resolved in the period with a known public reply count.",
+                "Share of resolved tickets with fewer than two public agent replies.",
+                better="higher",
+            ),
+            _share_kpi(
+                "reopen_rate",
+                "Reopen rate",
+                "is_reopened",
+                "resolved",
+                "Tickets resolved in the period with a known reopen count.",
+                "Share of resolved tickets that were reopened at least once.",
+                better="lower",
+            ),
+            Kpi(
+                name="reopens_per_resolved_ticket",
+                label="Reopens per resolved ticket",
+                unit="per_ticket",
+                better="lower",
+                anchor="resolved",
+                hours=None,
+                counts="Tickets resolved in the period with a known reopen count.",
+                definition="Mean number of times a resolved ticket was reopened.",
+                sql="avg(reopen_count)",
+                sample_sql="count(reopen_count)",
+            ),
+            _share_kpi(
+                "follow_up_within_48h_rate",
+                "Complaints followed up within 48 h",
+                "is_followed_up_within_48h",
+                "resolved",
+                "Complaints resolved in the period whose follow-up is done or overdue.",
+                "Share of resolved complaints followed up with the customer within 48 hours "
+                "of the resolution.",
+                better="higher",
+                hours="calendar",
+            ),
+            Kpi(
+                name="customer_updates_per_open_day",
+                label="Customer updates per open day",
+                unit="per_open_day",
+                better="higher",
+                anchor="resolved",
+                hours="calendar",
+                counts="Tickets resolved in the period with a known update count.",
+                definition="Proactive updates sent to customers per calendar day their tickets "
+                "were open (total updates / total open days).",
+                sql="sum(customer_update_count) filter (where open_days is not null) "
+                "/ nullif(sum(open_days) filter (where customer_update_count is not null), 0)",
+                sample_sql="count(*) filter (where customer_update_count is not null "
+                "and open_days is not null)",
+            ),
+            Kpi(
+                name="backlog",
+                label="Backlog",
+                unit="tickets",
+                better="lower",
+                anchor="backlog",
+                hours=None,
+                counts="Tickets open at the end of the period.",
+                definition="Tickets not resolved, closed or canceled at the end of the period, "
+                "whatever their creation date.",
+                sql="count(*)",
+                sample_sql="count(*)",
+            ),
+            *(
+                Kpi(
+                    name=f"backlog_{bucket}",
+                    label=f"Backlog aged {words}",
+                    unit="tickets",
+                    better="lower",
+                    anchor="backlog",
+                    hours="calendar",
+                    counts="Tickets open at the end of the period.",
+                    definition=f"Backlog tickets created {words} before the end of the period.",
+                    sql=f"count_if({condition})",
+                    sample_sql="count(*)",
+                )
+                for bucket, words, condition in (
+                    ("under_30_days", "under 30 days", "backlog_age_days < 30"),
+                    ("30_to_60_days", "30 to 60 days", "backlog_age_days between 30 and 60"),
+                    ("over_60_days", "over 60 days", "backlog_age_days > 60"),
+                )
+            ),
+            Kpi(
+                name="csat_mean",
+                label="CSAT, mean score",
+                unit="csat_score",
+                better="higher",
+                anchor="answered",
+                hours=None,
+                counts="Survey responses answered in the period with a CSAT score.",
+                definition="Mean customer satisfaction score on the 1-5 scale.",
+                sql="avg(csat_score)",
+                sample_sql="count(csat_score)",
+            ),
+            _share_kpi(
+                "csat_satisfied_share",
+                "CSAT, share satisfied",
+                "is_satisfied",
+                "answered",
+                "Survey responses answered in the period with a CSAT score.",
+                "Share of CSAT answers of 4 or 5.",
+                better="higher",
+            ),
+            Kpi(
+                name="nps",
+                label="Net Promoter Score",
+                unit="nps_points",
+                better="higher",
+                anchor="answered",
+                hours=None,
+                counts="Survey responses answered in the period with an NPS score.",
+                definition="Percent promoters (9-10) minus percent detractors (0-6), -100 to 100.",
+                sql="100 * (avg(is_promoter::double) - avg(is_detractor::double))",
+                sample_sql="count(nps_score)",
+            ),
+            Kpi(
+                name="ces_mean",
+                label="Customer effort, mean score",
+                unit="ces_score",
+                better="higher",
+                anchor="answered",
+                hours=None,
+                counts="Survey responses answered in the period with a CES score.",
+                definition="Mean agreement, 1-7, that the company made it easy to handle the "
+                "issue (CES 2.0).",
+                sql="avg(ces_score)",
+                sample_sql="count(ces_score)",
+            ),
+            _share_kpi(
+                "ces_low_effort_share",
+                "Customer effort, share low effort",
+                "is_low_effort",
+                "answered",
+                "Survey responses answered in the period with a CES score.",
+                "Share of CES answers of 5 to 7 (agree that it was easy).",
+                better="higher",
+            ),
+            _share_kpi(
+                "survey_response_rate",
+                "Survey response rate",
+                "is_answered",
+                "sent",
+                "Surveys sent in the period.",
+                "Share of surveys sent that were answered.",
+                better="higher",
+            ),
+        )
+    }
+)
+
+# Text columns no KPI reads: left out of the per-query copy of the facts to save memory.
+_TEXT_COLUMNS: Final = {
+    "tickets": "subject, description, tags, requester_hash, status_raw, source_file, row_hash",
+    "surveys": "comment, source_file, row_hash",
+}
+
+
+def kpi_table(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kpis: Sequence[str] | None = None,
+    grain: Grain = "month",
+    by: Dimension | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    filters: Mapping[str, str] | None = None,
+    as_of: datetime | None = None,
+) -> pd.DataFrame:
+    """KPIs per period (and segment), one column per KPI.
+
+    Periods are local dates in the time zone of the "default" business calendar (UTC without
+    one); each KPI counts its rows by its anchor date (see :data:`ANCHORS`). Every period in
+    the range gets a row, for every segment seen in the range; a KPI whose rows are missing is
+    NULL, a count of none is 0.
+
+    Args:
+        con: A warehouse connection (read-only is enough).
+        kpis: Names from :data:`KPIS`; all of them when None.
+        grain: Period length.
+        by: Segment column, or None for the whole desk.
+        period_start: First local date counted; the earliest date in the data when None.
+        period_end: Last local date counted (inclusive); the latest date in the data when None.
+        filters: Dimension to value, e.g. ``{"channel": "email"}``; rows must match all.
+        as_of: The evaluation instant for open tickets (aware, or naive UTC); now when None.
+
+    Returns:
+        Columns ``period`` (first day of the period), the ``by`` column when given, the sample
+        count of each KPI family involved (``tickets_created``...), then the KPIs.
+
+    Raises:
+        ValueError: for an unknown KPI, grain, dimension or filter, or an inverted range.
+    """
+    selected = _selected_kpis(kpis)
+    _check_choice("grain", grain, GRAINS)
+    if by is not None:
+        _check_choice("by", by, DIMENSIONS)
+    query = _KpiQuery(selected, by=by, filters=_checked_filters(filters), with_samples=False)
+    evaluated_at = _utc_naive(as_of)
+    with con.cursor() as cursor:
+        time_zone = _reporting_time_zone(cursor)
+        start, end = _period_range(cursor, time_zone, period_start, period_end)
+        periods = _periods(start, end, grain, time_zone, evaluated_at) if start and end else []
+        return query.run(cursor, periods, evaluated_at).drop(
+            columns=[] if by is not None else ["segment"]
+        )
+
+
+def kpi_summary(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    period_start: date,
+    period_end: date,
+    as_of: datetime | None = None,
+) -> pd.DataFrame:
+    """Every KPI over one date range, with the number of rows behind each value.
+
+    Args:
+        con: A warehouse connection (read-only is enough).
+        period_start: First local date counted.
+        period_end: Last local date counted (inclusive); the backlog is taken at its end.
+        as_of: The evaluation instant for open tickets (aware, or naive UTC); now when None.
+
+    Returns:
+        One row per KPI in registry order: ``name``, ``label``, ``unit``, ``value``, ``n``.
+
+    Raises:
+        ValueError: if ``period_end`` is before ``period_start``.
+    """
+    _check_range(period_start, period_end)
+    selected = list(KPIS.values())
+    query = _KpiQuery(selected, by=None, filters={}, with_samples=True)
+    evaluated_at = _utc_naive(as_of)
+    with con.cursor() as cursor:
+        time_zone = _reporting_time_zone(cursor)
+        period = _Period.of(period_start, period_start, period_end, time_zone, evaluated_at)
+        row = query.run(cursor, [period], evaluated_at).iloc[0]
+    return pd.DataFrame(
+        {
+            "name": [kpi.name for kpi in selected],
+            "label": [kpi.label for kpi in selected],
+            "unit": [kpi.unit for kpi in selected],
+            "value": [row[kpi.name] for kpi in selected],
+            "n": [int(row[f"n_{kpi.name}"]) for kpi in selected],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class _Period:
+    # Local period label plus its clipped bounds as naive UTC instants.
+    period: date
+    starts_at: datetime
+    ends_at: datetime
+    snapshot_at: datetime | None
+
+    @classmethod
+    def of(
+        cls, period: date, first_day: date, last_day: date, time_zone: ZoneInfo, now: datetime
+    ) -> _Period:
+        starts_at = _local_midnight_utc(first_day, time_zone)
+        ends_at = _local_midnight_utc(last_day + timedelta(days=1), time_zone)
+        # The backlog is a snapshot at the period end, or now for the current period; a period
+        # that has not started yet has none.
+        snapshot_at = min(ends_at, now) if starts_at <= now else None
+        return cls(period, starts_at, ends_at, snapshot_at)
+
+
+class _KpiQuery:
+    """Builds the SQL for a set of KPIs: one aggregate per anchor family, joined per period.
+
+    Only registry text (KPI formulas, anchor columns) and whitelisted dimension names are put
+    into the SQL, which is why the S608 warnings below are silenced; values are parameters.
+    """
+
+    def __init__(
+        self,
+        kpis: Sequence[Kpi],
+        *,
+        by: str | None,
+        filters: Mapping[str, str],
+        with_samples: bool,
+    ) -> None:
+        self.kpis = kpis
+        self.by = by
+        self.filters = filters
+        self.with_samples = with_samples
+        self.anchors = [anchor for name, anchor in ANCHORS.items() if _uses(kpis, name)]
+
+    def run(
+        self, cursor: duckdb.DuckDBPyConnection, periods: Sequence[_Period], now: datetime
+    ) -> pd.DataFrame:
+        cursor.execute("set variable critica_as_of = $as_of", {"as_of": now})
+        parameters: dict[str, object] = {
+            "period": [period.period for period in periods],
+            "starts_at": [period.starts_at for period in periods],
+            "ends_at": [period.ends_at for period in periods],
+            "snapshot_at": [period.snapshot_at for period in periods],
+            **{f"filter_{column}": value for column, value in self.filters.items()},
+        }
+        return cursor.execute(self.sql(), parameters).df()
+
+    def sql(self) -> str:
+        ctes = [
+            "periods as (select unnest($period::date[]) as period, "
+            "unnest($starts_at::timestamp[]) as starts_at, "
+            "unnest($ends_at::timestamp[]) as ends_at, "
+            "unnest($snapshot_at::timestamp[]) as snapshot_at)"
+        ]
+        for facts in ("tickets", "surveys"):
+            if any(anchor.facts == facts for anchor in self.anchors):
+                ctes.append(self._facts_cte(facts))
+        ctes.extend(self._family_cte(anchor) for anchor in self.anchors)
+        ctes.append(self._segments_cte())
+        return "with\n" + ",\n".join(ctes) + "\n" + self._final_select()
+
+    def _facts_cte(self, facts: Literal["tickets", "surveys"]) -> str:
+        mart = "marts.ticket_facts" if facts == "tickets" else "marts.survey_facts"
+        segment = self.by or "null::varchar"
+        where = " and ".join(f"{column} = $filter_{column}" for column in self.filters) or "true"
+        # Open tickets stay in the backlog for ever; the others until they left it.
+        backlog_until = (
+            ", case when is_open then 'infinity'::timestamp else left_backlog_at end"
+            " as backlog_until"
+            if facts == "tickets"
+            else ""
+        )
+        # Materialised once: several families read it, and ticket_facts is costly to compute.
+        return (
+            f"{facts} as materialized (select * exclude ({_TEXT_COLUMNS[facts]}), "
+            f"{segment} as segment{backlog_until} from {mart} where {where})"
+        )
+
+    def _family_cte(self, anchor: Anchor) -> str:
+        kpis = [kpi for kpi in self.kpis if kpi.anchor == anchor.name]
+        columns = [f"{kpi.sql} as {kpi.name}" for kpi in kpis]
+        if self.with_samples:
+            columns.extend(f"{kpi.sample_sql} as n_{kpi.name}" for kpi in kpis)
+        if anchor.count_column is not None:
+            columns.insert(0, f"count(*) as {anchor.count_column}")
+        if anchor.name == "backlog":
+            # Every ticket open at each snapshot: created by then and not yet out of the queue.
+            rows = (
+                "(select periods.period, tickets.*, "
+                "epoch(periods.snapshot_at - tickets.created_at) / 86400 as backlog_age_days "
+                "from periods join tickets on tickets.created_at <= periods.snapshot_at "
+                "and tickets.backlog_until > periods.snapshot_at)"
+            )
+        else:
+            # ASOF puts each row in the period that contains its anchor instant.
+            rows = (
+                f"(select periods.period, facts.* from {anchor.facts} as facts "
+                f"asof join periods on facts.{anchor.date_column} >= periods.starts_at "
+                f"where facts.{anchor.date_column} < (select max(ends_at) from periods) "
+                f"and ({anchor.condition}))"
+            )
+        return (
+            f"{anchor.name} as (select period, segment, {', '.join(columns)} "
+            f"from {rows} group by period, segment)"
+        )
+
+    def _segments_cte(self) -> str:
+        if self.by is None:
+            return "segments as (select null::varchar as segment)"
+        families = " union ".join(f"select segment from {anchor.name}" for anchor in self.anchors)
+        return f"segments as ({families})"
+
+    def _final_select(self) -> str:
+        columns = ["periods.period", f"segments.segment as {self.by or 'segment'}"]
+        joins = []
+        for anchor in self.anchors:
+            if anchor.count_column is not None:
+                columns.append(
+                    f"coalesce({anchor.name}.{anchor.count_column}, 0) as {anchor.count_column}"
+                )
+            joins.append(
+                f"left join {anchor.name} on {anchor.name}.period = periods.period "
+                f"and {anchor.name}.segment is not distinct from segments.segment"
+            )
+        columns.extend(f"{self._empty_as(kpi)} as {kpi.name}" for kpi in self.kpis)
+        if self.with_samples:
+            columns.extend(
+                f"coalesce({kpi.anchor}.n_{kpi.name}, 0) as n_{kpi.name}" for kpi in self.kpis
+            )
+        return (
+            f"select {', '.join(columns)} from periods cross join segments {' '.join(joins)} "
+            "order by periods.period, segments.segment nulls last"
+        )
+
+    @staticmethod
+    def _empty_as(kpi: Kpi) -> str:
+        value = f"{kpi.anchor}.{kpi.name}"
+        if not kpi.is_count:
+            return value
+        # A count over no rows is 0, but a backlog snapshot in the future is unknown. The cast
+        # turns count_if's HUGEINT into the BIGINT that pandas reads as an integer.
+        count = f"coalesce({value}, 0)::bigint"
+        if kpi.anchor == "backlog":
+            return f"case when periods.snapshot_at is not null then {count} end"
+        return count
+
+
+def _uses(kpis: Sequence[Kpi], anchor: AnchorName) -> bool:
+    return any(kpi.anchor == anchor for kpi in kpis)
+
+
+def _selected_kpis(names: Sequence[str] | None) -> list[Kpi]:
+    if names is None:
+        return list(KPIS.values())
+    if isinstance(names, str):
+        names = [names]
+    for name in names:
+        _check_choice("kpis", name, tuple(KPIS))
+    return [KPIS[name] for name in dict.fromkeys(names)]
+
+
+def _checked_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
+    for column in filters or {}:
+        _check_choice("filters", column, DIMENSIONS)
+    return dict(filters or {})
+
+
+def _check_choice(argument: str, value: str, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{argument}: {value!r} is not one of {', '.join(allowed)}.")
+
+
+def _check_range(start: date, end: date) -> None:
+    if end < start:
+        raise ValueError(f"period_end {end} is before period_start {start}.")
+
+
+def _utc_naive(moment: datetime | None) -> datetime:
+    # Naive datetimes are taken as UTC, like every *_at column in the warehouse.
+    if moment is None:
+        return datetime.now(UTC).replace(tzinfo=None)
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _local_midnight_utc(day: date, time_zone: ZoneInfo) -> datetime:
+    local_midnight = datetime(day.year, day.month, day.day, tzinfo=time_zone)
+    return local_midnight.astimezone(UTC).replace(tzinfo=None)
+
+
+def _reporting_time_zone(cursor: duckdb.DuckDBPyConnection) -> ZoneInfo:
+    row = cursor.execute(
+        "select time_zone from core.calendar_settings where calendar_name = $name",
+        {"name": REPORTING_CALENDAR},
+    ).fetchone()
+    return ZoneInfo(row[0] if row else "UTC")
+
+
+def _period_range(
+    cursor: duckdb.DuckDBPyConnection,
+    time_zone: ZoneInfo,
+    period_start: date | None,
+    period_end: date | None,
+) -> tuple[date | None, date | None]:
+    if period_start is None or period_end is None:
+        first, last = _data_range(cursor)
+        period_start = period_start or _local_date(first, time_zone)
+        period_end = period_end or _local_date(last, time_zone)
+    if period_start is not None and period_end is not None:
+        _check_range(period_start, period_end)
+    return period_start, period_end
+
+
+def _data_range(cursor: duckdb.DuckDBPyConnection) -> tuple[datetime | None, datetime | None]:
+    row = cursor.execute(
+        """
+        select min(first_at), max(last_at) from (
+            select min(created_at) as first_at,
+                max(greatest(created_at, last_resolved_at)) as last_at
+            from core.tickets
+            union all
+            select least(min(sent_at), min(answered_at)), greatest(max(sent_at), max(answered_at))
+            from core.survey_responses
+        )
+        """
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _local_date(moment: datetime | None, time_zone: ZoneInfo) -> date | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone(time_zone).date()
+
+
+def _periods(
+    start: date, end: date, grain: str, time_zone: ZoneInfo, now: datetime
+) -> list[_Period]:
+    periods = []
+    period = _truncate(start, grain)
+    while period <= end:
+        following = _next_period(period, grain)
+        last_day = min(following - timedelta(days=1), end)
+        periods.append(_Period.of(period, max(period, start), last_day, time_zone, now))
+        period = following
+    return periods
+
+
+def _truncate(day: date, grain: str) -> date:
+    if grain == "day":
+        return day
+    if grain == "week":
+        return day - timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _next_period(period: date, grain: str) -> date:
+    if grain == "day":
+        return period + timedelta(days=1)
+    if grain == "week":
+        return period + timedelta(days=7)
+    months = 1 if grain == "month" else 3
+    month_index = period.year * 12 + period.month - 1 + months
+    return date(month_index // 12, month_index % 12 + 1, 1)
