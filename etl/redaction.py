@@ -1,4 +1,4 @@
-"""PII redaction of complaint text, done inside DuckDB before anything is stored.
+r"""PII redaction of complaint text, done inside DuckDB before anything is stored.
 
 The rules are DuckDB SQL macros (``etl/redaction.sql``: RE2 regexes, list lambdas) so the ETL can
 redact a million ticket descriptions in one vectorised query. :func:`install_redaction_macros`

@@ -278,14 +278,14 @@ def test_the_file_the_demo_generator_writes_is_loaded(
     tmp_path: Path, load_files: LoadFiles, read_warehouse: ReadWarehouse
 ) -> None:
     export_writers = pytest.importorskip("demo.export_writers")
-    QUALTRICS_HEADER_ROWS = export_writers.QUALTRICS_HEADER_ROWS  # noqa: N806
+    qualtrics_header_rows = export_writers.QUALTRICS_HEADER_ROWS
 
     finished = _one_response(["4", "10", "3", "7", "Molto gentili."], "IT")
     finished[6] = "1"  # the demo writes Finished as 1/0
     unfinished = _one_response(["2", "", "", "", ""], "IT")
     unfinished[1], unfinished[4], unfinished[6], unfinished[7] = "", "35", "0", ""
     unfinished[8], unfinished[-1] = "R_0a1B2c3D4e5F6g7", "48214"
-    export = _write_qualtrics(tmp_path / "demo.csv", QUALTRICS_HEADER_ROWS, [finished, unfinished])
+    export = _write_qualtrics(tmp_path / "demo.csv", qualtrics_header_rows, [finished, unfinished])
 
     (report,) = load_files(export)
 
