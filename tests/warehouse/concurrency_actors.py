@@ -25,13 +25,17 @@ def load(warehouse: Path, export: Path) -> None:
 def read_and_edit(warehouse: Path, stop_file: Path, author: str) -> None:
     """Query the warehouse and record edits in a loop until ``stop_file`` appears.
 
+    After seeing ``stop_file`` it does one more iteration, which therefore starts after
+    everything the test did before creating the file (the load has finished).
+
     Prints one JSON line per iteration: the time, the ticket count it saw, the snapshot and
     whether the query and the edit succeeded.
     """
     reader = WarehouseReader(warehouse)
     location = WarehouseLocation(warehouse)
     edits = 0
-    while not stop_file.exists():
+    while True:
+        is_last = stop_file.exists()
         started = time.monotonic()
         outcome: dict[str, object] = {"at": time.time()}
         try:
@@ -55,6 +59,8 @@ def read_and_edit(warehouse: Path, stop_file: Path, author: str) -> None:
             outcome["edit_error"] = repr(failure)
         outcome["seconds"] = time.monotonic() - started
         print(json.dumps(outcome), flush=True)
+        if is_last:
+            break
         time.sleep(0.02)
     reader.close()
 
