@@ -31,13 +31,6 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 
-DEMO_TIME_ZONE: Final = "Europe/Rome"
-DEMO_CALENDAR: Final = BusinessCalendar(
-    time_zone=DEMO_TIME_ZONE,
-    working_hours={
-        day: (pd.Timestamp("08:00").time(), pd.Timestamp("18:00").time()) for day in range(5)
-    },
-)
 Segment = Literal["team", "channel", "priority", "language", "agent"]
 Grain = Literal["day", "week", "month", "quarter"]
 SEGMENTS: Final = ("team", "channel", "priority", "language", "agent")
@@ -107,6 +100,7 @@ def demo(
     ),
 ) -> None:
     """Generate the demo exports, load them through the real ETL and show the KPIs."""
+    from demo.clock import TIME_ZONE, business_calendar
     from demo.generator import write_demo_exports
 
     out.mkdir(parents=True, exist_ok=True)
@@ -117,7 +111,9 @@ def demo(
         )
         progress.update(task, completed=tickets)
     files = [exports.zendesk_tickets, exports.jira_tickets, exports.qualtrics_surveys]
-    outcomes = _load_with_progress(files, None, DEMO_TIME_ZONE, DEMO_CALENDAR)
+    years = range(date.today().year - 3, date.today().year + 2)
+    calendar = business_calendar(years.start, years.stop)
+    outcomes = _load_with_progress(files, None, TIME_ZONE, calendar)
     _print_load_reports(outcomes)
     if any(o.error for o in outcomes):
         raise typer.Exit(1)

@@ -61,78 +61,107 @@ create or replace temp macro critica_account_match(candidate) as (
     end
 );
 
--- The part of a phone-shaped candidate to redact, or NULL when it is not read as a phone.
--- The longest prefix of digit groups within the digit limit (15 with a +/00 country code,
--- 12 without) must hold at least 8 digits; amounts, dates and lists of years are refused.
-create or replace temp macro critica_phone_match(candidate) as (
-    case
-        when regexp_matches(candidate, '^[€$£₪]|,') then null
-        when regexp_full_match(
-            candidate, '\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}'
-        ) then null
-        when regexp_full_match(candidate, '(?:19|20)\d\d(?:[ ./-](?:19|20)\d\d)+') then null
-        else list_transform(
-            [{
-                'groups': regexp_extract_all(candidate, '\D*\d+'),
-                'max_digits': case when regexp_matches(candidate, '^(?:\+|00)') then 15 else 12 end,
-                'skip': case when starts_with(candidate, '00') then 2 else 0 end
-            }],
-            lambda _ph_b: list_transform(
-                [array_to_string(list_filter(
-                    _ph_b.groups,
-                    lambda _ph_t, _ph_i: length(regexp_replace(
-                        array_to_string(_ph_b.groups[1:_ph_i], ''), '\D', '', 'g'
-                    )) - _ph_b.skip <= _ph_b.max_digits
-                ), '')],
-                lambda _ph_p: case
-                    when length(regexp_replace(_ph_p, '\D', '', 'g')) - _ph_b.skip >= 8 then _ph_p
-                end
-            )[1]
-        )[1]
-    end
+-- The number of ASCII digits in x (no regex: translate drops the digits).
+create or replace temp macro critica_digit_count(x) as (
+    length(x) - length(translate(x, '0123456789', ''))
 );
 
--- True when ch (one character; '' for none) is part of a word: an ASCII letter, digit or _, or
--- a non-ASCII character outside the common punctuation, space and symbol blocks (Latin-1
--- punctuation, × ÷, Hebrew punctuation such as maqaf and geresh, General Punctuation with ’ “ ”
--- – — … and the direction marks, currency and other symbols, CJK and full-width punctuation,
--- emoji). Code point ranges instead of a \p{L} regex, which would be compiled per chunk here.
+-- The longest prefix of candidate made of whole digit groups with at most max_digits digits.
+create or replace temp macro critica_digit_prefix(candidate, max_digits) as (
+    list_transform(
+        [regexp_extract_all(candidate, '\D*\d+')],
+        lambda _dp_groups: array_to_string(list_filter(
+            _dp_groups,
+            lambda _dp_g, _dp_i: critica_digit_count(array_to_string(_dp_groups[1:_dp_i], ''))
+                <= max_digits
+        ), '')
+    )[1]
+);
+
+-- The part of a phone-shaped candidate to redact, or NULL when it is not read as a phone.
+-- A candidate over the digit limit (15 with a +/00 country code, the 00 not counted; 12
+-- without) is cut to its longest prefix of whole groups within the limit, which must still
+-- hold at least 8 digits. Amounts (currency sign in front, decimal comma), dates and lists of
+-- years are refused. Cheap tests first: this runs for every number-like match in every text.
+create or replace temp macro critica_phone_match(candidate) as (
+    list_transform(
+        [{
+            'skip': case when starts_with(candidate, '00') then 2 else 0 end,
+            'max': case
+                when starts_with(candidate, '+') or starts_with(candidate, '00') then 15 else 12
+            end,
+            'digits': critica_digit_count(candidate)
+        }],
+        lambda _pm: case
+            when _pm.digits - _pm.skip < 8 then null
+            when contains(candidate, ',') or left(candidate, 1) in ('€', '$', '£', '₪') then null
+            else list_transform(
+                [
+                    case
+                        when _pm.digits - _pm.skip <= _pm.max then candidate
+                        else critica_digit_prefix(candidate, _pm.max + _pm.skip)
+                    end
+                ],
+                lambda _pm_p: case
+                    when critica_digit_count(_pm_p) - _pm.skip < 8 then null
+                    when _pm.max = 12 and critica_digit_count(_pm_p) in (8, 12) and (
+                        regexp_full_match(
+                            _pm_p, '\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}'
+                        )
+                        or regexp_full_match(_pm_p, '(?:19|20)\d\d(?:[ ./-](?:19|20)\d\d)+')
+                    ) then null
+                    else _pm_p
+                end
+            )[1]
+        end
+    )[1]
+);
+
+-- True when ch (one character; '' or NULL for none) belongs to a word: an ASCII letter, digit
+-- or _, or a non-ASCII character outside the common punctuation, space and symbol blocks
+-- (Latin-1 punctuation, × ÷, Hebrew punctuation such as maqaf and geresh, General Punctuation
+-- with ’ “ ” – — … and the direction marks, currency and other symbols, CJK and full-width
+-- punctuation, emoji). Told by code point: a \p{L} regex would be compiled per chunk here.
 create or replace temp macro critica_is_word_char(ch) as (
-    list_transform([coalesce(unicode(ch), -1)], lambda _wc:
-        _wc between 48 and 57 or _wc between 65 and 90 or _wc between 97 and 122 or _wc = 95
-        or (
-            _wc >= 128
-            and not (
-                _wc between 128 and 191 or _wc in (215, 247)
-                or _wc in (1470, 1472, 1475, 1478, 1523, 1524)
-                or _wc between 8192 and 8303
-                or _wc between 8352 and 11263
-                or _wc between 12288 and 12351
-                or _wc between 65024 and 65039
-                or _wc between 65280 and 65295
-                or _wc between 65520 and 65535
-                or _wc between 126976 and 129791
+    list_transform(
+        [coalesce(unicode(ch), -1)],
+        lambda _wc: _wc between 48 and 57 or _wc between 65 and 90 or _wc between 97 and 122
+            or _wc = 95
+            or (
+                _wc >= 128
+                and not (
+                    _wc between 128 and 191 or _wc in (215, 247, 1470, 1472, 1475, 1478, 1523, 1524)
+                    or _wc between 8192 and 8303
+                    or _wc between 8352 and 11263
+                    or _wc between 12288 and 12351
+                    or _wc between 65024 and 65039
+                    or _wc between 65280 and 65295
+                    or _wc between 65520 and 65535
+                    or _wc between 126976 and 129791
+                )
             )
-        )
     )[1]
 );
 
 -- The lowercase parts of a requester name worth redacting: runs of at least two letters (marks
--- and inner apostrophes kept, so O'Brien is one part; spaces, hyphens and dots split), each
--- also without accents and with the other apostrophe (' or ’). [] for a NULL name.
+-- and inner apostrophes kept, so O'Brien is one part; spaces, hyphens and dots split). A name
+-- with an apostrophe also gets each part with the other apostrophe (' or ’), a name with
+-- accents each part without them (Núñez -> nunez). [] for a NULL name.
 create or replace temp macro critica_name_parts(requester_name) as (
-    coalesce(list_distinct(flatten(list_transform(
-        regexp_extract_all(
-            lower(nfc_normalize(requester_name)),
-            '\p{L}\p{M}*(?:[''’]?\p{L}\p{M}*)+'
-        ),
-        lambda _np_p: [
-            _np_p,
-            strip_accents(_np_p),
-            replace(_np_p, '''', '’'),
-            replace(_np_p, '’', '''')
-        ]
-    ))), [])
+    coalesce(
+        case
+            when strlen(requester_name) = length(requester_name)
+                and not contains(requester_name, '''')
+                then regexp_extract_all(lower(requester_name), '\p{L}\p{M}*(?:[''’]?\p{L}\p{M}*)+')
+            else list_distinct(regexp_extract_all(
+                lower(requester_name) || ' ' || strip_accents(lower(requester_name)) || ' '
+                    || replace(lower(requester_name), '''', '’') || ' '
+                    || replace(lower(requester_name), '’', ''''),
+                '\p{L}\p{M}*(?:[''’]?\p{L}\p{M}*)+'
+            ))
+        end,
+        []
+    )
 );
 
 -- True when the occurrence of part between text before (what precedes it, ' ' at the start of
@@ -162,35 +191,39 @@ create or replace temp macro critica_is_whole_word(before, part, after) as (
 );
 
 -- s with every whole-word, case-insensitive occurrence of part (lowercase) replaced by [name].
--- The lowercase text is split on the part as a literal string (no regex is built from the
--- name); the pieces' lengths give the offsets of the occurrences in s (lower() maps each
--- character to one character; if it ever does not, s is returned unchanged).
+-- The padded lowercase text ' ' || lower(s) || ' ' is split on the part as a literal string (no
+-- regex is built from the name); one list_reduce walks the pieces, copying the original text
+-- by offset (lower() maps each code point to one code point, so offsets agree) and deciding
+-- for each occurrence, from the end of the piece before and the start of the piece after,
+-- whether it is a whole word. The padding makes an empty piece mean "two occurrences touch".
 create or replace temp macro critica_redact_word(s, part) as (
     list_transform(
-        [{'text': s, 'pieces': string_split(lower(s), part)}],
-        lambda _rw_b: case
-            when len(_rw_b.pieces) = 1 or length(_rw_b.text) <> length(lower(_rw_b.text))
-                then _rw_b.text
-            else array_to_string(list_transform(
-                _rw_b.pieces,
-                lambda _rw_piece, _rw_i: list_transform(
-                    [
-                        1 + length(array_to_string(_rw_b.pieces[1:_rw_i - 1], ''))
-                            + (_rw_i - 1) * length(part)
-                    ],
-                    lambda _rw_at: substr(_rw_b.text, _rw_at, length(_rw_piece)) || case
-                        when _rw_i = len(_rw_b.pieces) then ''
-                        when critica_is_whole_word(
-                            case when _rw_i = 1 then ' ' else '' end || _rw_piece,
-                            part,
-                            _rw_b.pieces[_rw_i + 1]
-                                || case when _rw_i + 1 = len(_rw_b.pieces) then ' ' else '' end
-                        ) then '[name]'
-                        else substr(_rw_b.text, _rw_at + length(_rw_piece), length(part))
-                    end
-                )[1]
-            ), '')
-        end
+        [' ' || s || ' '],
+        lambda _rw_y: list_transform(
+            [list_reduce(
+                string_split(lower(_rw_y), part),
+                lambda _rw_acc, _rw_piece, _rw_i: case
+                    when _rw_i = 1 then {
+                        'out': substr(_rw_y, 1, length(_rw_piece)),
+                        'off': 1 + length(_rw_piece),
+                        'tail': right(_rw_piece, 3)
+                    }
+                    else {
+                        'out': _rw_acc.out
+                            || case
+                                when critica_is_whole_word(_rw_acc.tail, part, _rw_piece)
+                                    then '[name]'
+                                else substr(_rw_y, _rw_acc.off, length(part))
+                            end
+                            || substr(_rw_y, _rw_acc.off + length(part), length(_rw_piece)),
+                        'off': _rw_acc.off + length(part) + length(_rw_piece),
+                        'tail': right(_rw_piece, 3)
+                    }
+                end,
+                {'out': '', 'off': 1, 'tail': ''}
+            ).out],
+            lambda _rw_out: substr(_rw_out, 2, length(_rw_out) - 2)
+        )[1]
     )[1]
 );
 
@@ -264,10 +297,14 @@ create or replace temp macro critica_redact_phones(s) as (
     )
 );
 
--- Each part of requester_name, as a whole word and ignoring case -> [name].
+-- Each part of requester_name, as a whole word and ignoring case -> [name]. The text is
+-- lowercased once to find which parts occur at all; only those are looked at word by word.
 create or replace temp macro critica_redact_names(s, requester_name) as (
     list_reduce(
-        list_filter(critica_name_parts(requester_name), lambda _rn_p: contains(lower(s), _rn_p)),
+        list_transform(
+            [{'lower': lower(s), 'parts': critica_name_parts(requester_name)}],
+            lambda _rn_b: list_filter(_rn_b.parts, lambda _rn_p: contains(_rn_b.lower, _rn_p))
+        )[1],
         lambda _rn_acc, _rn_p: critica_redact_word(_rn_acc, _rn_p),
         s
     )

@@ -8,11 +8,11 @@ fields follow under their labels, so the service-quality fields are found by the
 
 Dates are written in the agent's locale: "03/14/2025 9:12 am" (US) or "14/03/2025 09:12"
 (most others). A date such as 05/03/2025 reads both ways, so the ``osticket`` profile takes
-the order from the file itself: a date whose first number is above 12 shows day/month, one
-whose second number is above 12 shows month/day. When the file shows one order only, every
-date is read in that order; otherwise a date is read only if it can be read one way, and an
-ambiguous one goes to quarantine with a reason pointing to ``--profile osticket-dmy`` or
-``--profile osticket-mdy``, which read every date in the order they name.
+the order from the file's "Date Created" column: a date whose first number is above 12 shows
+day/month, one whose second number is above 12 shows month/day. When the column shows one
+order only, every date is read in that order; otherwise a date is read only if it can be read
+one way, and an ambiguous one goes to quarantine with a reason pointing to ``--profile
+osticket-dmy`` or ``--profile osticket-mdy``, which read every date in the order they name.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def _leading_number(column: str, position: int) -> str:
 
 
 def _seen_anywhere(condition: str) -> str:
-    return f"coalesce((select bool_or({condition}) from critica_source_rows), false)"
+    return f"coalesce(bool_or({condition}) over (), false)"
 
 
 def _order_from_file(column: str) -> str:

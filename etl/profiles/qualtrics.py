@@ -22,6 +22,7 @@ from etl.profiles.base import (
     constant,
     expression,
     quote,
+    text,
     timestamp,
 )
 from etl.profiles.survey_questions import (
@@ -111,15 +112,16 @@ def _moment(column: str, zone: str | None) -> Field:
     return expression(sql, (column,), "a date and time")
 
 
-def _response_id(column: str, status: str | None) -> Field:
-    """ResponseId; previews, test responses and spam go to quarantine (they were never sent)."""
-    answer = f"nullif(trim({quote(column)}), '')"
-    if status is None:
-        return expression(answer, (column,), "text", strict=False)
+def _refusing_previews(field: Field, status: str) -> Field:
+    """``field`` (a non-strict one), also sending previews, tests and spam to quarantine.
+
+    The quarantine names the field's checked column, so the check rides on a field without a
+    check of its own (the channel) rather than on ResponseId, whose absence it must name.
+    """
     codes = ", ".join(constant(code).sql for code in _NOT_RESPONSES)
     return expression(
-        answer,
-        (column, status),
+        field.sql,
+        (*field.sources, status),
         "a response from a respondent (previews, test responses and spam are not loaded)",
         checked=status,
         check_sql=f"case when lower(trim({quote(status)})) not in ({codes}) then true end",
@@ -173,7 +175,7 @@ def resolve_qualtrics_fields(
     imports = [_import_record(cell) for cell in row(2)]
     questions: list[Question] = []
     embedded: dict[str, str] = {}
-    for column, column_id, text, record in zip(columns, ids, texts, imports, strict=True):
+    for column, column_id, wording, record in zip(columns, ids, texts, imports, strict=True):
         import_id = str(record.get("ImportId", ""))
         if column_id in SYSTEM_COLUMNS:
             continue
@@ -181,17 +183,20 @@ def resolve_qualtrics_fields(
             embedded[column_id] = column
         elif not _NOT_ANSWERS.search(column_id):
             is_text = column_id.endswith("_TEXT") or import_id.endswith("_TEXT")
-            questions.append(Question(column, text or column_id, is_text or None))
+            questions.append(Question(column, wording or column_id, is_text or None))
     system = {
         column_id: (column, _zone_of(record))
         for column, column_id, record in zip(columns, ids, imports, strict=True)
         if column_id in SYSTEM_COLUMNS
     }
-    return {
+    fields = {
         **hidden_fields(embedded),
         **question_fields(questions),
         **_system_fields(system, embedded),
     }
+    if "Status" in system and "channel" in fields:
+        fields["channel"] = _refusing_previews(fields["channel"], system["Status"][0])
+    return fields
 
 
 def _system_fields(
@@ -201,7 +206,7 @@ def _system_fields(
     column_of = {column_id: column for column_id, (column, _) in system.items()}
     fields: dict[str, Field] = {}
     if "ResponseId" in system:
-        fields["response_id"] = _response_id(column_of["ResponseId"], column_of.get("Status"))
+        fields["response_id"] = text(column_of["ResponseId"])
     if "StartDate" in system:
         fields["sent_at"] = _moment(*system["StartDate"])
     completion = None

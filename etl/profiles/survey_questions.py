@@ -178,7 +178,7 @@ CHANNELS: Final[Mapping[str, str]] = {
 
 _TICKET_NAMES: Final = re.compile(
     r"(ticket|case|incident)(id|number|no|nr|num|nummer|numero|key|ref|reference)?"
-    r"|(id|numero|numerode|numerodel|numerodu|nr|num)(ticket|caso)"
+    r"|(id|numero|nr|num)(de|del|della|du)?(ticket|caso)"
     r"|מספרפנייה|מספרקריאה|מספרטיקט|פנייה|קריאה"
 )
 _LANGUAGE_NAMES: Final = frozenset(

@@ -50,7 +50,7 @@ def test_the_export_is_recognised_and_every_row_is_accounted_for(load_files: Loa
 
     assert report.profile == "qualtrics"
     assert report.entity == "survey_responses"
-    assert (report.rows_read, report.rows_inserted, report.rows_quarantined) == (6, 3, 3)
+    assert (report.rows_read, report.rows_inserted, report.rows_quarantined) == (7, 3, 4)
     assert report.is_balanced
 
 
@@ -68,7 +68,8 @@ def test_the_question_text_and_import_id_rows_are_not_loaded_as_responses(
     ).fetchall()
 
     assert loaded == [("R_1a2B3c4D5e6F7g8", 4), ("R_2b3C4d5E6f7G8h9", 5), ("R_6f7G8h9I0j1K2l3", 9)]
-    assert quarantined == [(6,), (7,), (8,)]
+    # The Hebrew comment spans lines 9-10, so the last response starts on line 11.
+    assert quarantined == [(6,), (7,), (8,), (11,)]
 
 
 def test_scores_comment_ticket_language_and_channel_are_read_from_the_questions(
@@ -185,6 +186,20 @@ def test_survey_previews_are_quarantined_as_not_sent_to_anyone(
     assert row is not None
     assert row[0] == "Status"
     assert row[1].startswith("cannot read 'Survey Preview' as a response from a respondent")
+
+
+def test_a_response_without_an_id_is_quarantined_naming_the_response_id_column(
+    load_files: LoadFiles, read_warehouse: ReadWarehouse
+) -> None:
+    load_files(RESPONSES)
+
+    row = (
+        read_warehouse()
+        .execute("select column_name, reason from quarantine.rejected_rows where line_number = 11")
+        .fetchone()
+    )
+
+    assert row == ("ResponseId", "the response id is missing")
 
 
 def test_the_recipient_name_is_redacted_from_comments(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from warehouse.kpis import KPIS, kpi_summary, kpi_table
 DOCS = Path(__file__).parents[2] / "docs" / "kpis.md"
 
 
-def assert_kpis(row: dict[str, Any], expected: dict[str, float | None]) -> None:
+def assert_kpis(row: Mapping[str, Any], expected: Mapping[str, float | None]) -> None:
     for name, value in expected.items():
         if value is None:
             assert row[name] is None or math.isnan(row[name]), f"{name}: {row[name]} is not NULL"
@@ -464,11 +465,11 @@ def test_kpis_split_by_team_and_month(kpi_warehouse: KpiWarehouse) -> None:
     table = kpi_warehouse.kpis("first_response_minutes_median", by="team")
 
     cells = {
-        (row.period.strftime("%Y-%m"), row.team if isinstance(row.team, str) else None): (
-            row.tickets_created,
-            row.first_response_minutes_median,
+        (f"{row['period']:%Y-%m}", row["team"] if isinstance(row["team"], str) else None): (
+            row["tickets_created"],
+            row["first_response_minutes_median"],
         )
-        for row in table.itertuples()
+        for row in table.to_dict("records")
     }
     # Every team gets a row in every month; a month without its tickets has no median.
     assert cells.keys() == {
