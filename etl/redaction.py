@@ -1,57 +1,60 @@
 r"""PII redaction of complaint text, done inside DuckDB before anything is stored.
 
-The rules are DuckDB SQL macros (``etl/redaction.sql``: RE2 regexes, list lambdas) so the ETL can
-redact a million ticket descriptions in one vectorised query. :func:`install_redaction_macros`
-creates them as *temporary* macros on a connection (so they work on a read-only connection and
-never end up in the warehouse file); then ``redact_pii(text, requester_name)`` is usable in any
-query. The stages run in this order, each replacing what it finds by a token
-(:data:`REDACTION_TOKENS`):
+The rules are DuckDB SQL macros (``etl/redaction.sql``: RE2 regexes, list lambdas), so the ETL
+redacts a million ticket descriptions in one vectorised query, never in a Python loop.
+:func:`install_redaction_macros` creates them as *temporary* macros on a connection (they work
+on a read-only connection and never end up in the warehouse file); then
+``redact_pii(text, requester_name)`` can be used in any query. The stages run in this order,
+each replacing what it finds by its token (:data:`REDACTION_TOKENS`):
 
-1. **E-mail** -> ``[email]``: ``local@domain.tld`` with Unicode letters allowed in both parts.
-2. **IBAN** -> ``[iban]``: two *uppercase* letters, two check digits, then 11-30 uppercase
-   letters or digits, contiguous or in groups of four separated by single spaces. Only
-   candidates passing the ISO 13616 mod-97 check are redacted (a typo'd IBAN stays; a candidate
-   that swallowed a following group, as in ``... 7034 2025``, is retried without it).
-   Lowercase IBANs are not recognised.
+1. **E-mail** -> ``[email]``: ``local@domain.tld``, Unicode letters allowed. The local part
+   may hold hyphens only when its letters are Latin, so a Hebrew prefix written with a hyphen
+   stays outside the address (``ל-dana@example.co.il`` -> ``ל-[email]``).
+2. **IBAN** -> ``[iban]``: two letters, two check digits, then 11-30 letters or digits (either
+   case), contiguous or in groups of four separated by single spaces, redacted only when the
+   ISO 13616 mod-97 check passes; when the regex swallowed following words (``... 7034 2025
+   thanks``), the longest valid prefix of whole groups is taken. Limit: an IBAN with a typo is
+   not redacted.
 3. **Payment card** -> ``[card]``: 13-19 contiguous digits, or 4-4-4-4 / 4-6-4(5) groups
-   separated by spaces or dashes, and only when the digits pass the Luhn check, so order and
-   tracking numbers stay. Cards written in other groupings (such as 4-4-4-4-3) are missed.
-   IBANs and cards come before phones so the phone rule cannot eat them.
+   separated by spaces or dashes, redacted only when the digits pass the Luhn check, so order
+   and tracking numbers stay. Limit: other groupings (such as 4-4-4-4-3) are missed.
+   IBANs and cards are done before phones, and the phone rule skips 4-4-4-4 groups, so it
+   cannot eat them (nor a Luhn-invalid grouped number).
 4. **Phone** -> ``[phone]``. The rule chosen:
 
-   * *international*: ``+`` or ``00`` and a country code, then digit groups separated by
-     single spaces, dots, dashes or slashes (``(0)`` allowed), 8-15 digits in all (the ``00``
-     not counted): ``+39 347 123 4567``, ``+972-52-555-1234``, ``+44 (0)20 7946 0958``,
-     ``0049 30 1234567``, ``+4930123456``;
+   * *international*: ``+`` or ``00`` and a country code, then digit groups separated by single
+     spaces, dots, dashes or slashes (``(0)`` allowed), 8-15 digits in all (``00`` not counted):
+     ``+39 347 123 4567``, ``+972-52-555-1234``, ``+44 (0)20 7946 0958``, ``0049 30 1234567``;
    * *national*: an area code of 2-5 digits, in parentheses or followed by a space, dot, slash
-     or dash, then one to four groups of 2-8 digits using a single kind of separator, 8-12
-     digits in all: ``(415) 555-0132``, ``347 123 4567``, ``06-12345678``, ``052-555-1234``,
+     or dash, then one to four groups of 2-8 digits using one kind of separator, 8-12 digits in
+     all: ``(415) 555-0132``, ``347 123 4567``, ``06-12345678``, ``052-555-1234``,
      ``030/1234567``, ``01 23 45 67 89``, ``01.23.45.67.89``.
 
-   A candidate with too many digits (a phone followed by a year or another number) is cut to
-   its longest prefix of whole groups within the limit. Refused outright: candidates shaped like
-   dates (``2025-03-14``, ``14.03.2025``, ``14/03/2025``), lists of years (``2023 2024``),
-   amounts (a currency sign in front or a decimal comma: ``€ 1.234,56``, ``12 345 678,90``) and
-   card-shaped 4-4-4-4 groups. Times (``10:30``), short ids (``order 48213``, ``#12345``) and
-   years never match: a national number needs a separator and 8 digits.
+   A candidate with too many digits (a phone followed by a year or another number) is cut to its
+   longest prefix of whole groups within the limit. Never read as phones: dates (``2025-03-14``,
+   ``14.03.2025``, ``14/03/2025``), lists of years (``2019 2020``), amounts (a currency sign in
+   front or a decimal comma: ``€ 1.234,56``, ``12 345 678,90 €``), times (``10:30``), short ids
+   (``order 48213``, ``#12345``) and years: a national number needs a separator and 8 digits.
 
-   Limits: a national number written without any separator (``3471234567``) is not redacted;
-   two numbers separated by a single space that together reach 8 digits (``IDs 12345 67890``,
-   ``10 000 000`` without currency sign) are read as a phone; a short number glued in front of a
-   phone with one space (``48213 347 123 4567``) is redacted with it and the phone's last group
-   is left; international numbers with 1-digit groups are fine, national ones are not
-   (``0 800 12 34``).
-5. **Requester name** -> ``[name]``: every part of the name (runs of letters, apostrophes
-   inside kept: ``O'Brien``; spaces and hyphens split) with at least two letters, as a whole
-   word, ignoring case; the accent-less spelling (``Nunez`` for ``Núñez``) and either apostrophe
-   (``'`` / ``’``) match too. No regex is built from the name: the text is split on the
-   lowercase part as a literal string and each occurrence is kept unless the characters on both
-   sides are not letters, marks, digits or ``_`` (RE2's ``\\b`` is ASCII-only and never fires
-   between a space and a Hebrew letter), so regex metacharacters are harmless and ``Ann`` does
-   not touch ``Annual``. A Hebrew part of three or more letters also matches with one or two
-   attached prefix letters (ו ב כ ל מ ש: ``לדנה``, ``ולכהן``). Accents are matched exactly
-   otherwise (``JOSE`` does not match a requester named ``José``... but does match ``Jose``),
-   the text is expected in NFC, and inflected forms other than Hebrew prefixes are missed.
+   Limits: a national number written without separators (``3471234567``) is not redacted; two
+   numbers one space apart that together have 8-12 digits (``IDs 12345 67890``, ``10 000 000``
+   without a currency sign) are read as a phone; a short number one space in front of a phone
+   (``48213 347 123 4567``) is taken in and the phone's last group left out; a one-digit first
+   group is left out (``0 800 12 34 56`` -> ``0 [phone]``).
+5. **Requester name** -> ``[name]``: every part of the name with at least two letters (runs of
+   letters and marks, apostrophes inside kept, so ``O'Brien`` is one part; spaces, hyphens and
+   dots split, so initials are skipped), as a whole word, ignoring case. Also matched: the part
+   without accents (``Nunez`` for ``Núñez``) and with the other apostrophe (``'`` / ``’``).
+   No regex is built from the name: the part is looked up as a literal string in the lowercase
+   text, so regex metacharacters and quotes in names are harmless. An occurrence counts when
+   the characters on both sides are separators (spaces, punctuation, direction marks; RE2's
+   ``\b`` is ASCII-only and never fires between a space and a Hebrew letter), so ``Ann`` does
+   not touch ``Annual``; a Hebrew part of three or more letters also matches behind one or two
+   attached prefix letters (ו ב כ ל מ ש: ``לדנה``, ``ולכהן``). Limits: accents in the text but
+   not in the requester name are not ignored (``José`` is missed for a requester ``Jose``);
+   text and name are expected in NFC; other inflections (``Danas``) are missed; a name written
+   directly inside square brackets (``[Dana]``) is left, so that a requester called ``Card`` or
+   ``Name`` cannot break the tokens.
 
 ``NULL`` text gives ``NULL``; text where nothing is found comes back byte for byte.
 """

@@ -1,16 +1,20 @@
 -- PII redaction macros, created as temporary macros on the connection by
 -- etl.redaction.install_redaction_macros. See etl/redaction.py for the rules and their limits.
 --
--- Performance rules (1,000,000 texts in a few seconds):
+-- Performance rules (learned measuring 1,000,000 texts; keep them when editing):
 -- * Regex patterns are constants; no pattern is ever built from data (a per-row pattern is
---   compiled per row: minutes per million rows).
--- * The full text is scanned only by regexes at the top level of the expression, where DuckDB
---   compiles each once per query. Inside a lambda a regex is compiled again for every chunk, so
---   regexes inside lambdas only ever see short candidates and use no \p{...} classes (those are
---   slow to compile): word characters there are told by code point (critica_is_word_char).
--- * A stage uses its input text at most twice, both at the top level (the extraction and the
---   initial value of list_reduce): DuckDB's common subexpression elimination then evaluates the
---   previous stages once. Rows without candidates only pay for the scan.
+--   compiled per row: minutes per million rows). Names are looked up as literal strings.
+-- * A regex inside a lambda is compiled again for every chunk of rows, and \p{...} classes are
+--   slow to compile: such regexes stay at the top level of the expression (the e-mail stage,
+--   the name parts). Regexes inside lambdas are ASCII-only.
+-- * Macro arguments are expanded textually, so a stage that used its input three times would
+--   copy the previous stages three times into the expression (slow to bind). Each stage after
+--   the first binds its input once with list_transform([x], lambda v: ...)[1].
+-- * Inside a lambda there is no common subexpression elimination, and functions working with
+--   character offsets on the whole text (substr, left) are costly: prefer literal replace(),
+--   contains() and a few short strings.
+-- * Every stage first runs one cheap test (contains or regexp_matches) and leaves texts
+--   without a candidate alone; list functions only run for texts that have candidates.
 
 -- True when the digits of num (separators ignored) are 13 to 19 digits passing the Luhn check.
 create or replace temp macro critica_luhn_valid(num) as (
@@ -27,36 +31,55 @@ create or replace temp macro critica_luhn_valid(num) as (
     )[1]
 );
 
--- True when candidate (spaces ignored) is 15 to 34 characters with a valid ISO 13616 mod-97
--- check: the first four characters move to the end, letters count as 10..35, remainder 1.
+-- True when candidate (spaces ignored, any case) is 15 to 34 letters and digits passing the
+-- ISO 13616 mod-97 check: the first four characters move to the end, letters become 10..35,
+-- and the number must leave remainder 1. The number (up to 68 digits) is reduced in three
+-- chunks that each fit a HUGEINT, so no step-by-step list_reduce is needed.
 create or replace temp macro critica_iban_valid(candidate) as (
     list_transform(
-        [replace(candidate, ' ', '')],
+        [upper(replace(candidate, ' ', ''))],
         lambda _ib_s: length(_ib_s) between 15 and 34
-            and list_reduce(
-                string_split(substr(_ib_s, 5) || left(_ib_s, 4), ''),
-                lambda _ib_acc, _ib_c: case
-                    when _ib_c between '0' and '9' then (_ib_acc * 10 + _ib_c::int) % 97
-                    else (_ib_acc * 100 + ascii(_ib_c) - 55) % 97
-                end,
-                0
-            ) = 1
+            and regexp_full_match(_ib_s, '[A-Z]{2}[0-9]{2}[A-Z0-9]+')
+            and try_cast(list_transform(
+                [array_to_string(
+                    list_transform(
+                        string_split(substr(_ib_s, 5) || left(_ib_s, 4), ''),
+                        lambda _ib_c: case
+                            when _ib_c between '0' and '9' then _ib_c
+                            else (ascii(_ib_c) - 55)::varchar
+                        end
+                    ),
+                    ''
+                )],
+                lambda _ib_n: (
+                    try_cast(
+                        (try_cast(substr(_ib_n, 1, 30) as hugeint) % 97)::varchar
+                            || substr(_ib_n, 31, 28)
+                        as hugeint
+                    ) % 97
+                )::varchar || substr(_ib_n, 59)
+            )[1] as hugeint) % 97 = 1
     )[1]
 );
 
 -- The part of an IBAN- or card-shaped candidate to redact, or NULL when it fails its checksum.
--- An IBAN candidate that fails is retried without its last group, in case the regex swallowed
--- a following uppercase word or number ("... 7034 2025").
+-- For an IBAN that fails, the longest valid prefix of whole space-separated groups is taken, in
+-- case the regex swallowed following words or numbers ("... 7034 2025 thanks").
 create or replace temp macro critica_account_match(candidate) as (
     case
-        when regexp_matches(candidate, '^[A-Z]') then
-            list_transform(
-                [regexp_replace(candidate, ' ?[A-Z0-9]+$', '')],
-                lambda _am_shorter: case
-                    when critica_iban_valid(candidate) then candidate
-                    when critica_iban_valid(_am_shorter) then _am_shorter
-                end
+        when regexp_matches(candidate, '^[A-Za-z]') then case
+            when critica_iban_valid(candidate) then candidate
+            else list_transform(
+                [string_split(candidate, ' ')],
+                lambda _am_groups: list_filter(
+                    list_transform(
+                        range(len(_am_groups) - 1, 0, -1),
+                        lambda _am_k: array_to_string(_am_groups[1:_am_k], ' ')
+                    ),
+                    lambda _am_prefix: critica_iban_valid(_am_prefix)
+                )[1]
             )[1]
+        end
         when critica_luhn_valid(candidate) then candidate
     end
 );
@@ -81,8 +104,9 @@ create or replace temp macro critica_digit_prefix(candidate, max_digits) as (
 -- The part of a phone-shaped candidate to redact, or NULL when it is not read as a phone.
 -- A candidate over the digit limit (15 with a +/00 country code, the 00 not counted; 12
 -- without) is cut to its longest prefix of whole groups within the limit, which must still
--- hold at least 8 digits. Amounts (currency sign in front, decimal comma), dates and lists of
--- years are refused. Cheap tests first: this runs for every number-like match in every text.
+-- hold at least 8 digits. Amounts (currency sign in front, decimal comma), dates, numbers
+-- ending in a date ("12 2025-03-14") and lists of years are refused. Cheap tests first: this
+-- runs for every number-like match of 8+ digits.
 create or replace temp macro critica_phone_match(candidate) as (
     list_transform(
         [{
@@ -104,9 +128,10 @@ create or replace temp macro critica_phone_match(candidate) as (
                 ],
                 lambda _pm_p: case
                     when critica_digit_count(_pm_p) - _pm.skip < 8 then null
-                    when _pm.max = 12 and critica_digit_count(_pm_p) in (8, 12) and (
-                        regexp_full_match(
-                            _pm_p, '\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}'
+                    when _pm.max = 12 and (
+                        regexp_matches(
+                            _pm_p,
+                            '(?:^|[ ./-])(?:\d{4}[./-]\d\d?[./-]\d\d?|\d\d?[./-]\d\d?[./-]\d{4})$'
                         )
                         or regexp_full_match(_pm_p, '(?:19|20)\d\d(?:[ ./-](?:19|20)\d\d)+')
                     ) then null
@@ -117,30 +142,17 @@ create or replace temp macro critica_phone_match(candidate) as (
     )[1]
 );
 
--- True when ch (one character; '' or NULL for none) belongs to a word: an ASCII letter, digit
--- or _, or a non-ASCII character outside the common punctuation, space and symbol blocks
--- (Latin-1 punctuation, × ÷, Hebrew punctuation such as maqaf and geresh, General Punctuation
--- with ’ “ ” – — … and the direction marks, currency and other symbols, CJK and full-width
--- punctuation, emoji). Told by code point: a \p{L} regex would be compiled per chunk here.
-create or replace temp macro critica_is_word_char(ch) as (
-    list_transform(
-        [coalesce(unicode(ch), -1)],
-        lambda _wc: _wc between 48 and 57 or _wc between 65 and 90 or _wc between 97 and 122
-            or _wc = 95
-            or (
-                _wc >= 128
-                and not (
-                    _wc between 128 and 191 or _wc in (215, 247, 1470, 1472, 1475, 1478, 1523, 1524)
-                    or _wc between 8192 and 8303
-                    or _wc between 8352 and 11263
-                    or _wc between 12288 and 12351
-                    or _wc between 65024 and 65039
-                    or _wc between 65280 and 65295
-                    or _wc between 65520 and 65535
-                    or _wc between 126976 and 129791
-                )
-            )
-    )[1]
+-- True when ch (one character) separates words: a space or control character, ASCII
+-- punctuation, common Unicode punctuation, no-break spaces, the direction marks (U+200E/F),
+-- Hebrew maqaf, geresh and gershayim. Letters, marks and digits of any script are word
+-- characters, and so is '' (a neighbouring occurrence). No \p{L} regex: inside a lambda a
+-- regex is compiled per chunk, and these checks run inside one.
+create or replace temp macro critica_is_separator(ch) as (
+    ch <> '' and (
+        unicode(ch) < 33
+        or unicode(ch) in (160, 1470, 1523, 1524, 8206, 8207, 8239)
+        or strpos('.,;:!?''"()[]{}<>/\|@#$%^&*+=~`_-–—‐‑…“”‘’„«»‹›¿¡·•、。，！？：；', ch) > 0
+    )
 );
 
 -- The lowercase parts of a requester name worth redacting: runs of at least two letters (marks
@@ -152,87 +164,114 @@ create or replace temp macro critica_name_parts(requester_name) as (
         case
             when strlen(requester_name) = length(requester_name)
                 and not contains(requester_name, '''')
-                then regexp_extract_all(lower(requester_name), '\p{L}\p{M}*(?:[''’]?\p{L}\p{M}*)+')
-            else list_distinct(regexp_extract_all(
-                lower(requester_name) || ' ' || strip_accents(lower(requester_name)) || ' '
-                    || replace(lower(requester_name), '''', '’') || ' '
-                    || replace(lower(requester_name), '’', ''''),
+                then regexp_extract_all(lower(requester_name), '[a-z][a-z]+')
+            else regexp_extract_all(
+                lower(requester_name)
+                    || case
+                        when strip_accents(lower(requester_name)) <> lower(requester_name)
+                            then ' ' || strip_accents(lower(requester_name))
+                        else ''
+                    end
+                    || case
+                        when regexp_matches(requester_name, '[''’]')
+                            then ' ' || replace(lower(requester_name), '''', '’') || ' '
+                                || replace(lower(requester_name), '’', '''')
+                        else ''
+                    end,
                 '\p{L}\p{M}*(?:[''’]?\p{L}\p{M}*)+'
-            ))
+            )
         end,
         []
     )
 );
 
--- True when the occurrence of part between text before (what precedes it, ' ' at the start of
--- the text) and after (what follows it, ' ' at the end) is a whole word: no word character on
--- either side, or, for a Hebrew part of 3+ letters, one or two attached prefix letters
--- (ו ב כ ל מ ש: לדנה, ולכהן) with no word character before them. A word already turned into
--- a token ([name], [email]...) is never matched again.
+-- True when an occurrence of part with before (the lowercase text before it, at least one
+-- character: the text is padded) and after (the text after it) is a whole word: separators on
+-- both sides or, for a Hebrew part of 3+ letters, one or two attached prefix letters
+-- (ו ב כ ל מ ש: לדנה, ולכהן) with a separator before them. A word already turned into a
+-- token ([name], [email]...) is never matched again.
 create or replace temp macro critica_is_whole_word(before, part, after) as (
-    before <> '' and after <> ''
-    and not critica_is_word_char(left(after, 1))
+    critica_is_separator(left(after, 1))
     and not (right(before, 1) = '[' and left(after, 1) = ']')
-    and (
-        not critica_is_word_char(right(before, 1))
-        or (
-            unicode(part) between 1488 and 1514
-            and length(part) >= 3
-            and contains('ובכלמש', right(before, 1))
+    and case
+        when critica_is_separator(right(before, 1)) then true
+        when unicode(part) between 1488 and 1514 and length(part) >= 3 then
+            strpos('ובכלמש', right(before, 1)) > 0
             and (
-                not critica_is_word_char(left(right(before, 2), 1))
+                critica_is_separator(left(right(before, 2), 1))
                 or (
-                    contains('ובכלמש', left(right(before, 2), 1))
-                    and not critica_is_word_char(left(right(before, 3), 1))
+                    strpos('ובכלמש', left(right(before, 2), 1)) > 0
+                    and critica_is_separator(left(right(before, 3), 1))
                 )
             )
-        )
-    )
+        else false
+    end
 );
 
--- s with every whole-word, case-insensitive occurrence of part (lowercase) replaced by [name].
--- The padded lowercase text ' ' || lower(s) || ' ' is split on the part as a literal string (no
--- regex is built from the name); one list_reduce walks the pieces, copying the original text
--- by offset (lower() maps each code point to one code point, so offsets agree) and deciding
--- for each occurrence, from the end of the piece before and the start of the piece after,
--- whether it is a whole word. The padding makes an empty piece mean "two occurrences touch".
-create or replace temp macro critica_redact_word(s, part) as (
+-- One step of the name redaction: t is {'s': text, 'low': ' ' || lower(text) || ' '} (the
+-- padded lowercase text, where character p is character p - 1 of s: lower() maps each code
+-- point to one code point); returns t with every whole-word occurrence of part (lowercase)
+-- replaced by [name] in both. No regex is built from the name: the lowercase text is split on
+-- the part as a literal string, and an occurrence is judged from the end of the piece before
+-- it and the start of the piece after it (an empty piece means two occurrences touch). The
+-- usual single occurrence is replaced with two literal replace() calls (exact: its spelling in
+-- s occurs nowhere else in s); several occurrences are rebuilt by a list_reduce over the pieces.
+-- (Character-offset functions on the whole text are slow inside lambdas; replace() is not.)
+create or replace temp macro critica_redact_word(t, part) as (
     list_transform(
-        [' ' || s || ' '],
-        lambda _rw_y: list_transform(
-            [list_reduce(
-                string_split(lower(_rw_y), part),
-                lambda _rw_acc, _rw_piece, _rw_i: case
-                    when _rw_i = 1 then {
-                        'out': substr(_rw_y, 1, length(_rw_piece)),
-                        'off': 1 + length(_rw_piece),
-                        'tail': right(_rw_piece, 3)
+        [string_split(t.low, part)],
+        lambda _rw_pieces: case
+            when len(_rw_pieces) < 2 then t
+            when len(_rw_pieces) = 2 then case
+                when critica_is_whole_word(right(_rw_pieces[1], 3), part, left(_rw_pieces[2], 1))
+                    then {
+                        's': replace(
+                            t.s, substr(t.s, length(_rw_pieces[1]), length(part)), '[name]'
+                        ),
+                        'low': replace(t.low, part, '[name]')
                     }
-                    else {
-                        'out': _rw_acc.out
-                            || case
-                                when critica_is_whole_word(_rw_acc.tail, part, _rw_piece)
-                                    then '[name]'
-                                else substr(_rw_y, _rw_acc.off, length(part))
-                            end
-                            || substr(_rw_y, _rw_acc.off + length(part), length(_rw_piece)),
-                        'off': _rw_acc.off + length(part) + length(_rw_piece),
-                        'tail': right(_rw_piece, 3)
-                    }
-                end,
-                {'out': '', 'off': 1, 'tail': ''}
-            ).out],
-            lambda _rw_out: substr(_rw_out, 2, length(_rw_out) - 2)
-        )[1]
+                else t
+            end
+            else list_transform(
+                [list_reduce(
+                    _rw_pieces,
+                    lambda _rw_acc, _rw_piece, _rw_i: case
+                        when _rw_i = 1 then {
+                            'out': substr(t.s, 1, length(_rw_piece) - 1),
+                            'off': length(_rw_piece),
+                            'tail': right(_rw_piece, 3)
+                        }
+                        else {
+                            'out': _rw_acc.out
+                                || case
+                                    when critica_is_whole_word(_rw_acc.tail, part, _rw_piece)
+                                        then '[name]'
+                                    else substr(t.s, _rw_acc.off, length(part))
+                                end
+                                || substr(t.s, _rw_acc.off + length(part), length(_rw_piece)),
+                            'off': _rw_acc.off + length(part) + length(_rw_piece),
+                            'tail': right(_rw_piece, 3)
+                        }
+                    end,
+                    {'out': '', 'off': 1, 'tail': ''}
+                ).out],
+                lambda _rw_s: {'s': _rw_s, 'low': ' ' || lower(_rw_s) || ' '}
+            )[1]
+        end
     )[1]
 );
 
--- e-mail addresses (Unicode letters allowed in both parts) -> [email].
+-- e-mail addresses -> [email]. The local part starts with a letter, digit, _, % or +; it may
+-- hold dots and hyphens when its letters are Latin, only dots otherwise, so a Hebrew prefix
+-- written with a hyphen (ל-dana@example.co.il) stays outside the address. This stage stays at the
+-- top level (its \p{...} regex must not be inside a lambda); it is the first one, so its input
+-- is the caller's text expression, which common subexpression elimination evaluates once.
 create or replace temp macro critica_redact_emails(s) as (
     case
         when contains(s, '@') then regexp_replace(
             s,
-            '[\p{L}\p{M}\p{N}._%+\-]+@[\p{L}\p{M}\p{N}\-]+(?:\.[\p{L}\p{M}\p{N}\-]+)*\.\p{L}{2,}',
+            '(?:[\p{Latin}\p{N}_%+][\p{Latin}\p{M}\p{N}._%+\-]*|[\p{L}\p{N}_%+][\p{L}\p{M}\p{N}._%+]*)'
+            || '@[\p{L}\p{M}\p{N}\-]+(?:\.[\p{L}\p{M}\p{N}\-]+)*\.\p{L}{2,}',
             '[email]',
             'g'
         )
@@ -240,78 +279,123 @@ create or replace temp macro critica_redact_emails(s) as (
     end
 );
 
--- IBANs (uppercase, contiguous or in groups of four) and payment card numbers (contiguous, or
+-- IBANs (contiguous or in groups of four, either case) and payment card numbers (contiguous, or
 -- grouped 4-4-4-4 / 4-6-4(5) by spaces or dashes) -> [iban] / [card]; only candidates passing
--- their checksum are replaced (every occurrence of an accepted candidate, by plain replace).
+-- their checksum are replaced (every occurrence of an accepted candidate, by plain replace;
+-- replace(x, '', y) is x). Texts without a candidate only pay for one regexp_matches scan.
 create or replace temp macro critica_redact_accounts(s) as (
-    list_reduce(
-        list_filter(
-            list_transform(
+    list_transform(
+        [s],
+        lambda _ac_s: case
+            when regexp_matches(
+                _ac_s,
+                '\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?\b'
+                || '|\b\d{4}(?:[ \-]\d{4}){3}\b'
+                || '|\b\d{4}[ \-]\d{6}[ \-]\d{4,5}\b'
+                || '|\b\d{13,19}\b'
+            ) then list_reduce(
                 regexp_extract_all(
-                    s,
-                    '\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b'
+                    _ac_s,
+                    '\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?\b'
                     || '|\b\d{4}(?:[ \-]\d{4}){3}\b'
                     || '|\b\d{4}[ \-]\d{6}[ \-]\d{4,5}\b'
                     || '|\b\d{13,19}\b'
                 ),
-                lambda _ac_c: critica_account_match(_ac_c)
-            ),
-            lambda _ac_m: _ac_m is not null
-        ),
-        lambda _ac_acc, _ac_m: replace(
-            _ac_acc, _ac_m, case when regexp_matches(_ac_m, '^[A-Z]') then '[iban]' else '[card]' end
-        ),
-        s
-    )
+                lambda _ac_acc, _ac_c: list_transform(
+                    [coalesce(critica_account_match(_ac_c), '')],
+                    lambda _ac_m: replace(
+                        _ac_acc,
+                        _ac_m,
+                        case when regexp_matches(_ac_m, '^[A-Za-z]') then '[iban]' else '[card]' end
+                    )
+                )[1],
+                _ac_s
+            )
+            else _ac_s
+        end
+    )[1]
 );
 
--- Phone numbers -> [phone]. The first alternative swallows card-shaped 4-4-4-4 groups (the
--- Luhn-invalid ones are still there and must not be eaten); group 2 is the phone candidate:
--- international (+ or 00 and a country code, then groups of digits, "(0)" allowed) or national
--- (an area code of 2-5 digits, in parentheses or followed by one of space . / -, then 1-4
--- groups of 2-8 digits using one kind of separator). A currency sign in front and a decimal
--- part after are matched only so that critica_phone_match can refuse amounts.
+-- Phone numbers -> [phone]. Group 1 swallows what must not be read as a phone: card-shaped
+-- 4-4-4-4 groups (the Luhn-invalid ones are still there) and dates with a four-digit year
+-- (2025-03-14, 14.03.2025, 14/03/2025). Group 2 is the phone candidate: international (+ or
+-- 00 and a country code, then groups of digits, "(0)" allowed) or national (an area code of
+-- 2-5 digits, in parentheses or followed by one of space . / -, then 1-4 groups of 2-8 digits
+-- using one kind of separator). A currency sign in front and a decimal part after are matched
+-- only so that critica_phone_match can refuse amounts. Candidates with fewer than 8 digits (and
+-- group 1's NULLs) are dropped first; the rest are replaced everywhere, longest first, so a
+-- national number that also appears inside an international one does not leave the country
+-- code behind ("+1 [phone]"). Texts without any match only pay for one regexp_matches scan.
 create or replace temp macro critica_redact_phones(s) as (
-    list_reduce(
-        list_filter(
-            list_transform(
-                list_filter(
-                    regexp_extract_all(
-                        s,
-                        '(\b\d{4}(?:[ \-]\d{4}){3}\b)'
-                        || '|((?:\+|\b00)[1-9]\d{0,3}(?:[ .\-]?\(\d{1,4}\))?[ .\-]?\d+'
-                        || '(?:[ ./\-]\d+){0,6}'
-                        || '|(?:[€$£₪] ?)?(?:\(\d{2,5}\) ?|\b\d{2,5}[ ./\-])\d{2,8}'
-                        || '(?:(?: \d{2,8}){1,3}|(?:-\d{2,8}){1,3}|(?:\.\d{2,8}){1,3})?'
-                        || '(?:,\d+)?\b)',
-                        2
+    list_transform(
+        [s],
+        lambda _pn_s: case
+            when regexp_matches(
+                _pn_s,
+                '(?:\+|\b00)[1-9]\d{0,3}(?:[ .\-]?\(\d{1,4}\))?[ .\-]?\d+(?:[ ./\-]\d+){0,6}'
+                || '|(?:\(\d{2,5}\) ?|\b\d{2,5}[ ./\-])\d{2,8}'
+            ) then list_reduce(
+                list_reverse_sort(list_transform(
+                    list_filter(
+                        regexp_extract_all(
+                            _pn_s,
+                            '(\b\d{4}(?:[ \-]\d{4}){3}\b'
+                            || '|\b(?:19|20)\d\d-\d\d?-\d\d?\b'
+                            || '|\b\d\d?[./\-]\d\d?[./\-](?:19|20)\d\d\b)'
+                            || '|((?:\+|\b00)[1-9]\d{0,3}(?:[ .\-]?\(\d{1,4}\))?[ .\-]?\d+'
+                            || '(?:[ ./\-]\d+){0,6}'
+                            || '|(?:[€$£₪] ?)?(?:\(\d{2,5}\) ?|\b\d{2,5}[ ./\-])\d{2,8}'
+                            || '(?:(?: \d{2,8}){1,3}|(?:-\d{2,8}){1,3}|(?:\.\d{2,8}){1,3})?'
+                            || '(?:,\d+)?\b)',
+                            2
+                        ),
+                        lambda _pn_c: critica_digit_count(_pn_c) >= 8
                     ),
-                    lambda _pn_c: _pn_c is not null
+                    lambda _pn_c: lpad(length(_pn_c)::varchar, 4, '0') || _pn_c
+                )),
+                lambda _pn_acc, _pn_c: replace(
+                    _pn_acc, coalesce(critica_phone_match(substr(_pn_c, 5)), ''), '[phone]'
                 ),
-                lambda _pn_c: critica_phone_match(_pn_c)
-            ),
-            lambda _pn_m: _pn_m is not null
-        ),
-        lambda _pn_acc, _pn_m: replace(_pn_acc, _pn_m, '[phone]'),
-        s
-    )
+                _pn_s
+            )
+            else _pn_s
+        end
+    )[1]
 );
 
--- Each part of requester_name, as a whole word and ignoring case -> [name]. The text is
--- lowercased once to find which parts occur at all; only those are looked at word by word.
+-- Each part of requester_name, as a whole word and ignoring case -> [name]. The name's parts
+-- (a \p{L} regex, so computed outside the lambda) and the padded lowercase text are bound once;
+-- only texts containing one of the first four parts (or names with more parts) go through
+-- the list_reduce, over the parts that occur.
 create or replace temp macro critica_redact_names(s, requester_name) as (
-    list_reduce(
-        list_transform(
-            [{'lower': lower(s), 'parts': critica_name_parts(requester_name)}],
-            lambda _rn_b: list_filter(_rn_b.parts, lambda _rn_p: contains(_rn_b.lower, _rn_p))
-        )[1],
-        lambda _rn_acc, _rn_p: critica_redact_word(_rn_acc, _rn_p),
-        s
-    )
+    list_transform(
+        [{
+            's': s,
+            'low': ' ' || lower(s) || ' ',
+            'parts': critica_name_parts(requester_name)
+        }],
+        lambda _rn_b: case
+            when coalesce(
+                contains(_rn_b.low, _rn_b.parts[1])
+                or contains(_rn_b.low, _rn_b.parts[2])
+                or contains(_rn_b.low, _rn_b.parts[3])
+                or contains(_rn_b.low, _rn_b.parts[4])
+                or len(_rn_b.parts) > 4,
+                false
+            ) then list_reduce(
+                list_filter(_rn_b.parts, lambda _rn_p: contains(_rn_b.low, _rn_p)),
+                lambda _rn_acc, _rn_p: critica_redact_word(_rn_acc, _rn_p),
+                {'s': _rn_b.s, 'low': _rn_b.low}
+            ).s
+            else _rn_b.s
+        end
+    )[1]
 );
 
 -- The whole pipeline. Order matters: e-mails first (they contain names and digits), then IBANs
 -- and cards (so the phone rule cannot eat them), then phones, then the requester's name.
+-- Each stage after the first binds its input once (list_transform([x], lambda v: ...)[1]), so
+-- macro expansion does not copy the previous stages into the expression several times.
 create or replace temp macro redact_pii(text, requester_name) as (
     critica_redact_names(
         critica_redact_phones(critica_redact_accounts(critica_redact_emails(text))),
