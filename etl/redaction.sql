@@ -105,7 +105,7 @@ create or replace temp macro critica_digit_prefix(candidate, max_digits) as (
 -- A candidate over the digit limit (15 with a +/00 country code, the 00 not counted; 12
 -- without) is cut to its longest prefix of whole groups within the limit, which must still
 -- hold at least 8 digits. Amounts (currency sign in front, decimal comma), dates, numbers
--- ending in a date ("12 2025-03-14") and lists of years are refused. Cheap tests first: this
+-- ending in a date ("12 2025-03-14"), lists of years and year-prefixed references are refused. Cheap tests first: this
 -- runs for every number-like match of 8+ digits.
 create or replace temp macro critica_phone_match(candidate) as (
     list_transform(
@@ -134,6 +134,9 @@ create or replace temp macro critica_phone_match(candidate) as (
                             '(?:^|[ ./-])(?:\d{4}[./-]\d\d?[./-]\d\d?|\d\d?[./-]\d\d?[./-]\d{4})$'
                         )
                         or regexp_full_match(_pm_p, '(?:19|20)\d\d(?:[ ./-](?:19|20)\d\d)+')
+                        -- year-prefixed references (invoice 2025/004512, case 2024-118833);
+                        -- national area codes with a slash start with 0 (030/1234567)
+                        or regexp_matches(_pm_p, '^(?:19|20)\d\d[/-]\d{5,}$')
                     ) then null
                     else _pm_p
                 end

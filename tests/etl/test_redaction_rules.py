@@ -19,6 +19,7 @@ def connection() -> duckdb.DuckDBPyConnection:
         ("Scrivetemi a anna.rossi@example.com grazie", "Scrivetemi a [email] grazie"),
         ("Llamadme al +34 612 345 678 por favor", "Llamadme al [phone] por favor"),
         ("Rufen Sie 0049 30 1234567 an", "Rufen Sie [phone] an"),
+        ("Rückruf bitte unter 030/1234567", "Rückruf bitte unter [phone]"),
         ("call me on (415) 555-0132 today", "call me on [phone] today"),
         ("התקשרו אליי ‎+972-52-555-1234", "התקשרו אליי ‎[phone]"),
         ("IBAN DE89 3704 0044 0532 0130 00 merci", "IBAN [iban] merci"),
@@ -40,6 +41,8 @@ def test_each_kind_of_pii_is_replaced_by_its_token(
         "opened on 2025-03-14 at 09:30, again on 14/03/2025 and 14.03.2025",
         "you charged me € 1.234,56 instead of 123.45",
         "ticket #12345 and order 48213 from 2024",
+        "regarding invoice 2025/004512: the amount is wrong",
+        "case 2024-118833 is still open",
         "Nobody answered me for three days",
     ],
 )
