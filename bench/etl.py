@@ -62,7 +62,7 @@ def write_tickets(connection: duckdb.DuckDBPyConnection, path: Path, count: int)
                 strftime(timestamp '2025-05-01' + to_minutes(i % 800000), '%Y-%m-%d %H:%M:%S') as created,
                 strftime(timestamp '2025-05-02' + to_minutes(i % 800000), '%Y-%m-%d %H:%M:%S') as updated,
                 strftime(timestamp '2025-05-01 20:00' + to_minutes(i % 800000), '%Y-%m-%d %H:%M:%S') as solved,
-                1 + i % 3 as stations, i % 7 = 0 as reopens, 1 + i % 4 as replies,
+                1 + i % 3 as stations, (i % 7 = 0)::integer as reopens, 1 + i % 4 as replies,
                 15 + i % 600 as first_reply, 120 + i % 5000 as first_resolution,
                 {_sql_list(PHRASES)}[1 + i % {len(PHRASES)}] || ' (ticket ' || i || ', day ' || (i % 97) || ')' as description,
                 case when i % 5 = 0 then 'true' else 'false' end as callback_promised,
@@ -178,7 +178,10 @@ def main() -> None:
     )
     total = time.perf_counter() - load_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\n{'file':<24}{'rows':>11}{'load s':>9}{'rows/s':>11}{'read_csv s':>12}{'ratio':>8}")
+    print(
+        f"\n{'file':<24}{'read':>11}{'loaded':>11}{'quarant.':>10}{'load s':>9}{'rows/s':>11}"
+        f"{'read_csv s':>12}{'ratio':>8}"
+    )
     for outcome, skip in zip(outcomes, (0, 2), strict=True):
         report = outcome.report
         if report is None:
@@ -186,7 +189,8 @@ def main() -> None:
             continue
         plain = plain_read_csv_seconds(outcome.path, skip)
         print(
-            f"{outcome.path.name:<24}{report.rows_read:>11,}{report.duration_seconds:>9.1f}"
+            f"{outcome.path.name:<24}{report.rows_read:>11,}{report.rows_loaded:>11,}"
+            f"{report.rows_quarantined:>10,}{report.duration_seconds:>9.1f}"
             f"{report.rows_read / report.duration_seconds:>11,.0f}{plain:>12.2f}"
             f"{report.duration_seconds / plain:>8.1f}"
         )
