@@ -147,8 +147,7 @@ def kpis(
     last = _parse_month(month) if month else last_full_month(connection)
     first = _add_months(last, 1 - months)
     if by is None and grain == "month" and months == 1:
-        _print_summary(connection, last)
-        frame = kpi_summary(connection, period_start=first, period_end=_month_end(last))
+        frame = _print_summary(connection, last)
     else:
         frame = kpi_table(
             connection,
@@ -287,7 +286,8 @@ def _print_load_reports(outcomes: list[FileOutcome]) -> None:
         console.print("Rejected rows and their reasons: [bold]critica quarantine[/bold]")
 
 
-def _print_summary(connection: duckdb.DuckDBPyConnection, month: date) -> None:
+def _print_summary(connection: duckdb.DuckDBPyConnection, month: date) -> pd.DataFrame:
+    """Print one month's KPIs beside the month before; return the month's summary."""
     current = kpi_summary(connection, period_start=month, period_end=_month_end(month))
     previous_month = _add_months(month, -1)
     previous = kpi_summary(
@@ -307,6 +307,7 @@ def _print_summary(connection: duckdb.DuckDBPyConnection, month: date) -> None:
             f"{int(count):,}" if isinstance(count, int | float) and not pd.isna(count) else "",
         )
     console.print(table)
+    return current
 
 
 def _format_value(value: object, unit: str) -> str:

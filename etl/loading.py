@@ -23,7 +23,13 @@ from etl.language import install_language_detection
 from etl.profiles import choose_profile
 from etl.profiles.base import ExportProfile, Field, quote
 from etl.redaction import install_redaction_macros
-from etl.source_files import SOURCE_TABLE, MalformedLine, read_source_rows, sniff_file
+from etl.source_files import (
+    SOURCE_TABLE,
+    FileSniff,
+    MalformedLine,
+    read_source_rows,
+    sniff_file,
+)
 
 PARSING_SQL: Final = Path(__file__).with_name("parsing.sql")
 _PROBLEM_VALUE_CHARS: Final = 60
@@ -127,7 +133,7 @@ def load_export(
 def _load_in_transaction(
     connection: duckdb.DuckDBPyConnection,
     path: Path,
-    sniff: object,
+    sniff: FileSniff,
     profile: ExportProfile,
     source_time_zone: str,
     sha256: str,
@@ -135,9 +141,6 @@ def _load_in_transaction(
     started_at: datetime,
     started: float,
 ) -> LoadReport:
-    from etl.source_files import FileSniff
-
-    assert isinstance(sniff, FileSniff)
     spec = ENTITIES[profile.entity]
     connection.execute(PARSING_SQL.read_text(encoding="utf-8"))
     install_redaction_macros(connection)
@@ -155,9 +158,9 @@ def _load_in_transaction(
         connection, profile, spec, columns, source.columns, header_records, path.name, load_id
     )
     quarantined = _quarantine(
-        connection, profile, spec, source.columns, path.name, sha256, load_id, source.malformed
+        connection, source.columns, path.name, sha256, load_id, source.malformed
     )
-    _enrich(connection, profile, spec, columns)
+    _enrich(connection, spec, columns)
     within_file_duplicates = _drop_duplicates_within_file(connection, spec)
     inserted, updated, unchanged = _upsert(connection, spec, columns)
 
@@ -294,7 +297,7 @@ def _stage_rows(
             continue
         values.append(f"try_cast({rule.sql} as {data_type}) as {column}")
         if rule.strict and rule.sources:
-            problems.append(_parse_problem(rule, column, data_type))
+            problems.append(_parse_problem(rule, data_type))
     names = [quote(c) for c in profile.requester_name_columns if c in present]
     identities = [
         f"nullif(trim({quote(c)}), '')" for c in profile.requester_identity_columns if c in present
@@ -338,11 +341,11 @@ def _stage_rows(
     connection.execute("drop table critica_parsed")
 
 
-def _parse_problem(rule: Field, column: str, data_type: str) -> str:
+def _parse_problem(rule: Field, data_type: str) -> str:
     source = rule.checked_column
     raw = quote(source)
     shown = f"left(trim({raw}), {_PROBLEM_VALUE_CHARS})"
-    reason = f"'cannot read ''' || {shown} || ''' as {rule.kind}'"
+    reason = f"'cannot read ''' || {shown} || ''' as ' || {_literal(rule.kind)}"
     parsed = f"({rule.check_sql})" if rule.check_sql else f"try_cast({rule.sql} as {data_type})"
     return (
         f"case when nullif(trim({raw}), '') is not null and {parsed} is null then "
@@ -357,8 +360,6 @@ def _source_of(fields: Mapping[str, Field], canonical: str) -> str:
 
 def _quarantine(
     connection: duckdb.DuckDBPyConnection,
-    profile: ExportProfile,
-    spec: EntitySpec,
     source_columns: list[str],
     file_name: str,
     file_sha256: str,
@@ -423,7 +424,6 @@ def _quarantine(
 
 def _enrich(
     connection: duckdb.DuckDBPyConnection,
-    profile: ExportProfile,
     spec: EntitySpec,
     columns: dict[str, str],
 ) -> None:

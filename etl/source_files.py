@@ -70,7 +70,8 @@ def sniff_file(path: Path, kind: str | None = None) -> FileSniff:
     """
     if not path.is_file():
         raise ExportError(path, "no such file.", fix="Check the path.")
-    head = path.open("rb").read(_SNIFF_BYTES)
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
     kind = kind or _kind_from_bytes(path, head)
     if kind == "xlsx":
         return FileSniff("xlsx", "utf-8", "", 0, _xlsx_first_records(path))

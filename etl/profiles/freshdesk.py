@@ -14,8 +14,7 @@ from etl.profiles.base import (
     text,
     timestamp,
 )
-from etl.profiles.jira import complaint_fields
-from etl.profiles.service_fields import service_fields
+from etl.profiles.service_fields import complaint_fields, service_fields
 
 _STATUS: Final = {
     "open": "open",

@@ -8,7 +8,7 @@ turned into English ones before the date is parsed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from etl.profiles.base import (
@@ -21,7 +21,7 @@ from etl.profiles.base import (
     quote,
     text,
 )
-from etl.profiles.service_fields import SERVICE_FIELD_LABELS, service_fields
+from etl.profiles.service_fields import SERVICE_FIELD_LABELS, complaint_fields, service_fields
 
 # "05/Mar/25 9:14 AM" as Jira writes it by default; 24-hour clocks and four-digit years are
 # one look-and-feel setting away.
@@ -226,7 +226,6 @@ _CHANNEL: Final = {
 
 # Words that mark a complaint in a request type, label, type or category, in the product's
 # languages: complaint, reclamo/reclami/reclamación/réclamation, queja, Beschwerde.
-_COMPLAINT_PATTERN: Final = r"complaint|r[eé]clam|queja|beschwerde"
 
 
 def _custom_field(label: str) -> str:
@@ -276,21 +275,6 @@ def _sla_breached(column: str) -> Field:
         (column,),
         "an SLA time remaining (h:mm)",
     )
-
-
-def complaint_fields(columns: Iterable[str], candidates: Sequence[str]) -> dict[str, Field]:
-    """``is_complaint`` from the candidate columns the file has (empty when it has none).
-
-    A ticket is a complaint when any of them (a request type, a label, a ticket type, a
-    category) contains a complaint word in one of the product's languages.
-    """
-    present = set(columns)
-    sources = tuple(c for c in candidates if c in present)
-    if not sources:
-        return {}
-    texts = ", ".join(f"coalesce({quote(c)}, '')" for c in sources)
-    sql = f"regexp_matches(lower(concat_ws(' ', {texts})), '{_COMPLAINT_PATTERN}')"
-    return {"is_complaint": expression(sql, sources, "a complaint marker", strict=False)}
 
 
 def _label_columns(columns: Sequence[str]) -> list[str]:

@@ -31,8 +31,7 @@ from etl.profiles.base import (
     text,
     timestamp,
 )
-from etl.profiles.jira import complaint_fields
-from etl.profiles.service_fields import SERVICE_FIELD_LABELS, service_fields
+from etl.profiles.service_fields import SERVICE_FIELD_LABELS, complaint_fields, service_fields
 
 DateOrder = Literal["from_file", "day_first", "month_first"]
 FieldResolver = Callable[[Sequence[str], Sequence[Sequence[str]]], Mapping[str, Field]]

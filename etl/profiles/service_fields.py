@@ -8,10 +8,13 @@ profile finds them under its tool's custom-field naming (``Fault attribution [li
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
-from etl.profiles.base import Field, boolean, choice, integer, text, timestamp
+from etl.profiles.base import Field, boolean, choice, expression, integer, quote, text, timestamp
+
+# A complaint word in English, French, Italian, Spanish or German, lower case.
+_COMPLAINT_PATTERN: Final = r"complaint|r[eé]clam|queja|beschwerde"
 
 FAULT_ATTRIBUTION_VALUES: Final = {
     "own": "own",
@@ -87,3 +90,18 @@ def service_fields(column_for: Callable[[str, str], str]) -> dict[str, Field]:
         canonical: read(column_for(label, kind))
         for canonical, (label, kind, read) in SERVICE_FIELD_LABELS.items()
     }
+
+
+def complaint_fields(columns: Iterable[str], candidates: Sequence[str]) -> dict[str, Field]:
+    """``is_complaint`` from the candidate columns the file has (empty when it has none).
+
+    A ticket is a complaint when any of them (a request type, a label, a ticket type, a
+    category) contains a complaint word in one of the product's languages.
+    """
+    present = set(columns)
+    sources = tuple(c for c in candidates if c in present)
+    if not sources:
+        return {}
+    texts = ", ".join(f"coalesce({quote(c)}, '')" for c in sources)
+    sql = f"regexp_matches(lower(concat_ws(' ', {texts})), '{_COMPLAINT_PATTERN}')"
+    return {"is_complaint": expression(sql, sources, "a complaint marker", strict=False)}

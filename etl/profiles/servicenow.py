@@ -21,8 +21,7 @@ from etl.profiles.base import (
     text,
     timestamp,
 )
-from etl.profiles.jira import complaint_fields
-from etl.profiles.service_fields import SERVICE_FIELD_LABELS, service_fields
+from etl.profiles.service_fields import SERVICE_FIELD_LABELS, complaint_fields, service_fields
 
 _STATE: Final = {
     "1": "new",

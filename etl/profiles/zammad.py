@@ -23,8 +23,7 @@ from etl.profiles.base import (
     text,
     timestamp,
 )
-from etl.profiles.jira import complaint_fields
-from etl.profiles.service_fields import service_fields
+from etl.profiles.service_fields import complaint_fields, service_fields
 
 # Zammad's built-in state names, and the German names instances set up in German use.
 _STATE: Final = {

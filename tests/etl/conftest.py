@@ -15,6 +15,7 @@ from warehouse.store import open_for_reading, open_for_writing
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"
 
 LoadFiles = Callable[..., list[LoadReport]]
+ReadWarehouse = Callable[[], duckdb.DuckDBPyConnection]
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def load_files(warehouse_path: Path) -> LoadFiles:
 
 
 @pytest.fixture
-def read_warehouse(warehouse_path: Path) -> Iterator[Callable[[], duckdb.DuckDBPyConnection]]:
+def read_warehouse(warehouse_path: Path) -> Iterator[ReadWarehouse]:
     """Open the warehouse read-only after loading (closed at teardown)."""
     opened: list[duckdb.DuckDBPyConnection] = []
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from etl.errors import ExportError
 from etl.profiles import ALL_PROFILES
 from etl.profiles.generic import VOCABULARIES, canonical_columns, mapping_profile
-from tests.etl.conftest import FIXTURES, LoadFiles
+from tests.etl.conftest import FIXTURES, LoadFiles, ReadWarehouse
 
 GENERIC = FIXTURES / "generic"
 TICKETS_CSV = GENERIC / "helpdesk_tickets.csv"
@@ -23,8 +22,6 @@ SURVEYS_JSONL = GENERIC / "survey_responses.jsonl"
 SURVEYS_MAPPING = GENERIC / "survey_responses.yaml"
 DOCS = Path(__file__).parents[2] / "docs" / "mapping-files.md"
 TICKETS_DDL = Path(__file__).parents[2] / "warehouse" / "migrations" / "003_tickets.sql"
-
-ReadWarehouse = Callable[[], duckdb.DuckDBPyConnection]
 
 
 def _mapping(tmp_path: Path, text: str, name: str = "mapping.yaml") -> Path:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from etl.errors import ExportError
 from etl.profiles.freshdesk import FRESHDESK
-from tests.etl.conftest import FIXTURES, LoadFiles
+from tests.etl.conftest import FIXTURES, LoadFiles, ReadWarehouse
 
 ENGLISH = FIXTURES / "jira" / "issues_en.csv"
 ITALIAN = FIXTURES / "jira" / "issues_it.csv"
 SPANISH = FIXTURES / "jira" / "issues_es.csv"
-
-ReadWarehouse = Callable[[], duckdb.DuckDBPyConnection]
 
 
 @pytest.mark.parametrize(

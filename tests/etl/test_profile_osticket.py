@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from etl.errors import ExportError
 from etl.profiles import choose_profile, profile_named
 from etl.source_files import header_names, sniff_file
-from tests.etl.conftest import FIXTURES, LoadFiles
+from tests.etl.conftest import FIXTURES, LoadFiles, ReadWarehouse
 
 OSTICKET = FIXTURES / "osticket"
 US = OSTICKET / "osticket_en_US.csv"
 ITALIAN = OSTICKET / "osticket_it_IT.csv"
 FIRST_DAYS_GB = OSTICKET / "osticket_en_GB_first_days.csv"
-
-ReadWarehouse = Callable[[], duckdb.DuckDBPyConnection]
 
 
 def _ticket(read_warehouse: ReadWarehouse, ticket_id: str, columns: str) -> tuple[object, ...]:

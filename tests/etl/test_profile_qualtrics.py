@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from etl.errors import ExportError
 from etl.profiles.qualtrics import QUALTRICS
-from tests.etl.conftest import FIXTURES, LoadFiles
+from tests.etl.conftest import FIXTURES, LoadFiles, ReadWarehouse
 
 RESPONSES = FIXTURES / "qualtrics" / "survey_responses.csv"
 SURVEYMONKEY = FIXTURES / "surveymonkey" / "support_survey.csv"
-
-ReadWarehouse = Callable[[], duckdb.DuckDBPyConnection]
 
 
 def _header_records() -> list[list[str]]:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-import duckdb
 import pytest
 
 from etl.errors import ExportError
 from etl.profiles.freshdesk import FRESHDESK
-from tests.etl.conftest import FIXTURES, LoadFiles
+from tests.etl.conftest import FIXTURES, LoadFiles, ReadWarehouse
 
 INCIDENTS = FIXTURES / "servicenow" / "incident.csv"
 LIST_LABELS = FIXTURES / "servicenow" / "incident_list_labels.csv"
 STORED_VALUES = FIXTURES / "servicenow" / "incident_stored_values.csv"
-
-ReadWarehouse = Callable[[], duckdb.DuckDBPyConnection]
 
 
 def test_every_header_variant_is_recognised_and_every_row_is_accounted_for(

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-import duckdb
 import pytest
 
 from etl.errors import ExportError
 from etl.profiles.typeform import TYPEFORM
-from tests.etl.conftest import FIXTURES, LoadFiles
+from tests.etl.conftest import FIXTURES, LoadFiles, ReadWarehouse
 
 RESPONSES = FIXTURES / "typeform" / "feedback_responses.csv"
 SURVEYMONKEY = FIXTURES / "surveymonkey" / "support_survey.csv"
-
-ReadWarehouse = Callable[[], duckdb.DuckDBPyConnection]
 
 
 def test_the_export_is_recognised_and_every_row_is_accounted_for(load_files: LoadFiles) -> None:

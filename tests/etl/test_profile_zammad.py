@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 
 from etl.profiles import choose_profile
 from etl.source_files import sniff_file
-from tests.etl.conftest import FIXTURES, LoadFiles
+from tests.etl.conftest import FIXTURES, LoadFiles, ReadWarehouse
 
 REPORT = FIXTURES / "zammad" / "tickets--all--Created.xlsx"
 ZONE = "Europe/Berlin"  # the report's footer: "Timezone: Europe/Berlin"
-
-ReadWarehouse = Callable[[], duckdb.DuckDBPyConnection]
 
 
 @pytest.fixture
