@@ -16,10 +16,11 @@ from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
+import pyarrow as pa
 
 from etl.entities import ENTITIES, EntitySpec
 from etl.errors import ExportError
-from etl.language import install_language_detection
+from etl.language import detect_languages
 from etl.profiles import choose_profile
 from etl.profiles.base import ExportProfile, Field, quote
 from etl.redaction import install_redaction_macros
@@ -144,7 +145,6 @@ def _load_in_transaction(
     spec = ENTITIES[profile.entity]
     connection.execute(PARSING_SQL.read_text(encoding="utf-8"))
     install_redaction_macros(connection)
-    install_language_detection(connection)
     connection.execute("set variable critica_source_tz = $tz", {"tz": source_time_zone})
     source = read_source_rows(
         connection, path, sniff, profile.file_format, dict(profile.header_aliases)
@@ -450,17 +450,15 @@ def _enrich(
     def texts_of(alias: str) -> str:
         return "concat_ws(' ', " + ", ".join(f"{alias}.{c}" for c in spec.text_columns) + ")"
 
-    connection.execute(
-        f"""
-        create or replace temp table critica_languages as
-        select text, critica_detect_language(text) as detected
-        from (
-            select distinct {texts_of("s")} as text
-            from critica_staged as s
-            where language is null
-        )
-        """
+    pending = f"select distinct {texts_of('s')} from critica_staged as s where language is null"
+    texts = [row[0] for row in connection.execute(pending).fetchall()]
+    detected = pa.table(
+        {
+            "text": pa.array(texts, pa.string()),
+            "detected": pa.array(detect_languages(texts), pa.string()),
+        }
     )
+    connection.register("critica_languages", detected)
     business = [c for c in columns if c not in _LOAD_METADATA]
     fingerprint = ", ".join(f"{c} := s.{c}" for c in business)
     connection.execute(
@@ -475,7 +473,7 @@ def _enrich(
         from detected as s
         """
     )
-    connection.execute("drop table critica_languages")
+    connection.unregister("critica_languages")
 
 
 def _drop_duplicates_within_file(connection: duckdb.DuckDBPyConnection, spec: EntitySpec) -> int:
