@@ -3,14 +3,19 @@
 -- quarantine reason naming the column.
 
 -- A local time in getvariable('critica_source_tz'), or an ISO time with an explicit offset, as UTC.
+-- Offsets: Z, +HH, +HHMM or +HH:MM (at most 14 hours), with or without a space before them.
 -- Formats must not contain %z: one such format makes strptime return TIMESTAMPTZ for all.
 create or replace temp macro critica_utc_timestamp(txt, fmts) as (
     case
         when txt is null or trim(txt) = '' then null
-        when regexp_matches(trim(txt), '\d[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$')
+        when regexp_matches(
+            trim(txt), '\d[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)$'
+        )
             then timezone(
                 'UTC',
-                try_cast(regexp_replace(trim(txt), '\s+([+-]\d{2}:?\d{2})$', '\1') as timestamptz)
+                try_cast(
+                    regexp_replace(trim(txt), '\s+(Z|[+-]\d{2}(:?\d{2})?)$', '\1') as timestamptz
+                )
             )
         else timezone(
             'UTC',
@@ -19,23 +24,35 @@ create or replace temp macro critica_utc_timestamp(txt, fmts) as (
     end
 );
 
--- 1234.5, 1,234.5, 1.234,5 and 1234,5 all read as 1234.5.
-create or replace temp macro critica_number(txt) as (
+-- A number as people write it, with or without thousands separators. One rule per shape:
+--   "1,234", "12,345,678", "1,234.5": commas group thousands (every group after a comma has
+--       exactly three digits, the first group 1-3 digits not starting with 0), a dot is decimal;
+--   "1.234,5", "1.234.567": dots group thousands the same way, a comma is decimal;
+--   "3,5", "1234,5", "0,125", "1,23": any other single comma is the decimal mark;
+--   "1234.5", "1.234", "-0.5", "1e3": otherwise a plain number, the dot decimal.
+-- Two shapes stay ambiguous: "1,234" and "1.234". Without a hint they read the US way (1234 and
+-- 1.234); decimal_comma (for profiles of comma-decimal locales) reads them the European way
+-- (1.234 and 1234). Anything else ("1,2,3", "12,34,567") is not a number and gives NULL.
+create or replace temp macro critica_number(txt, decimal_comma := false) as (
     case
         when txt is null or trim(txt) = '' then null
-        when regexp_matches(trim(txt), '^-?[\d.]*,\d+$') and (
-            position('.' in trim(txt)) = 0
-            or regexp_matches(trim(txt), '^-?\d{1,3}(\.\d{3})+,\d+$')
-        )
+        when regexp_matches(trim(txt), '^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$')
+            and not (decimal_comma and regexp_matches(trim(txt), '^[+-]?\d+,\d{3}$'))
+            then try_cast(replace(trim(txt), ',', '') as double)
+        when regexp_matches(trim(txt), '^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$')
+            and (decimal_comma or not regexp_matches(trim(txt), '^[+-]?\d+\.\d{3}$'))
             then try_cast(replace(replace(trim(txt), '.', ''), ',', '.') as double)
-        else try_cast(replace(trim(txt), ',', '') as double)
+        when regexp_matches(trim(txt), '^[+-]?\d*,\d+$')
+            then try_cast(replace(trim(txt), ',', '.') as double)
+        else try_cast(trim(txt) as double)
     end
 );
 
-create or replace temp macro critica_integer(txt) as (
+create or replace temp macro critica_integer(txt, decimal_comma := false) as (
     case
-        when critica_number(txt) = round(critica_number(txt))
-            then critica_number(txt)::bigint
+        when critica_number(txt, decimal_comma := decimal_comma)
+            = round(critica_number(txt, decimal_comma := decimal_comma))
+            then critica_number(txt, decimal_comma := decimal_comma)::bigint
     end
 );
 
