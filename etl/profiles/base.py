@@ -190,11 +190,9 @@ def choice(column: str, mapping: Mapping[str, str], *, otherwise: str | None = N
 
 
 def tag_list(column: str, separator: str = " ") -> Field:
-    """A list of tags in one cell, split on ``separator``."""
-    sql = (
-        f"list_filter(string_split(trim({quote(column)}), {_literal(separator)}), "
-        "lambda t: trim(t) <> '')"
-    )
+    """A list of tags in one cell, split on ``separator``; each tag trimmed, empty ones dropped."""
+    tags = f"string_split({quote(column)}, {_literal(separator)})"
+    sql = f"list_filter(list_transform({tags}, lambda t: trim(t)), lambda t: t <> '')"
     return Field(sql, (column,), "a list of tags", strict=False)
 
 
