@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.errors import ExportError
-from etl.profiles.base import FileFormat
+from etl.profiles.base import DELIMITER_VARIABLE, FileFormat
 
 SOURCE_TABLE: Final = "critica_source_rows"
 REJECTS_TABLE: Final = "critica_csv_rejects"
@@ -110,12 +110,16 @@ def read_source_rows(
     """Create the temporary table :data:`SOURCE_TABLE` with the file's data records as text.
 
     Columns: ``__line`` (physical line of the record's start, header is line 1), then one
-    VARCHAR column per export column.
+    VARCHAR column per export column. Also sets the SQL variable ``critica_csv_delimiter``
+    (:data:`~etl.profiles.base.DELIMITER_VARIABLE`) to the file's delimiter, '' if not a CSV.
 
     Raises:
         ExportError: when the bytes cannot be read as the declared format.
     """
     aliases = header_aliases or {}
+    # Profiles read the delimiter in SQL: a ';' file tells how its numbers are written.
+    delimiter = (file_format.delimiter or sniff.delimiter) if sniff.kind == "csv" else ""
+    connection.execute(f"set variable {DELIMITER_VARIABLE} = $delimiter", {"delimiter": delimiter})
     if sniff.kind == "csv":
         return _read_csv(connection, path, sniff, file_format, aliases)
     if sniff.kind == "xlsx":

@@ -24,6 +24,12 @@ ISO_FORMATS: Final = (
     "%Y-%m-%d",
 )
 
+# Set by the reader to the delimiter of the CSV being loaded ('' for other formats).
+DELIMITER_VARIABLE: Final = "critica_csv_delimiter"
+# A decimal_comma hint (see critica_number in etl/parsing.sql): spreadsheets and osTicket switch
+# to ';' as the delimiter exactly where the locale writes decimals with a comma.
+DECIMAL_COMMA_IF_SEMICOLONS: Final = f"coalesce(getvariable('{DELIMITER_VARIABLE}') = ';', false)"
+
 
 @dataclass(frozen=True)
 class Field:
@@ -137,14 +143,22 @@ def timestamp(column: str, *formats: str) -> Field:
     return Field(f"critica_utc_timestamp({quote(column)}, [{fmts}])", (column,), "a date and time")
 
 
-def integer(column: str) -> Field:
-    """A whole number such as a count."""
-    return Field(f"critica_integer({quote(column)})", (column,), "a whole number")
+def integer(column: str, *, decimal_comma: str = "false") -> Field:
+    """A whole number such as a count: "1,234" is 1234 (rules: critica_number, etl/parsing.sql).
+
+    Args:
+        column: The export column.
+        decimal_comma: SQL condition, true where the file writes decimals with a comma, so that
+            "1.234" reads 1234 and "1,234" is no whole number (e.g. DECIMAL_COMMA_IF_SEMICOLONS).
+    """
+    sql = f"critica_integer({quote(column)}, decimal_comma := {decimal_comma})"
+    return Field(sql, (column,), "a whole number")
 
 
-def number(column: str) -> Field:
-    """A decimal number; both 1234.5 and 1.234,5 are read."""
-    return Field(f"critica_number({quote(column)})", (column,), "a number")
+def number(column: str, *, decimal_comma: str = "false") -> Field:
+    """A decimal number: 1234.5, 1,234.5 and 1.234,5 are all read (see :func:`integer`)."""
+    sql = f"critica_number({quote(column)}, decimal_comma := {decimal_comma})"
+    return Field(sql, (column,), "a number")
 
 
 def hours_as_minutes(column: str) -> Field:

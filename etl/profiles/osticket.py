@@ -2,9 +2,10 @@
 
 The file starts with a UTF-8 BOM; where the exporting agent's locale writes decimals with a comma
 (Italian, Spanish, German, French...) the delimiter is ``;`` instead of ``,``. Both are found by
-the reader. osTicket 1.10 writes the columns up to "Attachment Count"; later versions add "SLA
-Due Date", "Closed Date", "Merged", "Linked", "Reopen Count" and "Task Count". Custom form
-fields follow under their labels, so the service-quality fields are found by their bare labels.
+the reader; counts in a ``;`` file then read "1.234" as 1234. osTicket 1.10 writes the columns up
+to "Attachment Count"; later versions add "SLA Due Date", "Closed Date", "Merged", "Linked",
+"Reopen Count" and "Task Count". Custom form fields follow under their labels, so the
+service-quality fields are found by their bare labels.
 
 Dates are written in the agent's locale: "03/14/2025 9:12 am" (US) or "14/03/2025 09:12"
 (most others). A date such as 05/03/2025 reads both ways, so the ``osticket`` profile takes
@@ -21,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final, Literal
 
 from etl.profiles.base import (
+    DECIMAL_COMMA_IF_SEMICOLONS,
     ISO_FORMATS,
     ExportProfile,
     Field,
@@ -184,8 +186,12 @@ def _osticket(name: str, title: str, order: DateOrder) -> ExportProfile:
             "agent": text("Agent Assigned"),
             "subject": text("Subject"),
             "category": text("Help Topic"),
-            "reopen_count": integer("Reopen Count"),
+            "reopen_count": integer("Reopen Count", decimal_comma=DECIMAL_COMMA_IF_SEMICOLONS),
             **service_fields(lambda label, _kind: label),
+            "customer_update_count": integer(
+                SERVICE_FIELD_LABELS["customer_update_count"][0],
+                decimal_comma=DECIMAL_COMMA_IF_SEMICOLONS,
+            ),
             **{
                 canonical: _local_time(label, order)
                 for canonical, (label, kind, _) in SERVICE_FIELD_LABELS.items()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from datetime import datetime
 from pathlib import Path
@@ -215,6 +216,38 @@ def test_a_decimal_comma_count_is_read_when_whole_and_quarantined_when_not(
         "Customer updates",
         "cannot read '1,5' as a whole number",
     )
+
+
+def _with_count(tmp_path: Path, export: Path, delimiter: str, ticket_id: str, count: str) -> Path:
+    """The export with one ticket's "Customer updates" replaced, in the same locale."""
+    with export.open(encoding="utf-8-sig", newline="") as source:
+        records = list(csv.reader(source, delimiter=delimiter))
+    column = records[0].index("Customer updates")
+    for record in records[1:]:
+        if record[0] == ticket_id:
+            record[column] = count
+    path = tmp_path / export.name
+    with path.open("w", encoding="utf-8-sig", newline="") as target:
+        csv.writer(target, delimiter=delimiter).writerows(records)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("export", "delimiter", "ticket_id", "written"),
+    [(US, ",", "684792", "1,234"), (ITALIAN, ";", "512304", "1.234")],
+    ids=["comma", "semicolon"],
+)
+def test_a_count_with_thousands_separators_is_read_in_the_file_locale(
+    tmp_path: Path,
+    load_files: LoadFiles,
+    read_warehouse: ReadWarehouse,
+    export: Path,
+    delimiter: str,
+    ticket_id: str,
+    written: str,
+) -> None:
+    load_files(_with_count(tmp_path, export, delimiter, ticket_id, written))
+    assert _ticket(read_warehouse, ticket_id, "customer_update_count") == (1234,)
 
 
 def test_bad_rows_go_to_quarantine_naming_the_line_and_the_export_column(
