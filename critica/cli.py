@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Final, Literal, cast
@@ -15,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from critica.config import CriticaConfig, load_config
+from critica.topics_cli import fit_or_assign, run_assign, topics_app
 from etl.pipeline import FileOutcome, load_exports
 from etl.profiles import ALL_PROFILES, profile_named
 from etl.profiles.base import ExportProfile
@@ -28,6 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.add_typer(topics_app, name="topics")
 console = Console()
 errors = Console(stderr=True)
 
@@ -46,6 +49,7 @@ _state = _State()
 
 @app.callback()
 def main(
+    context: typer.Context,
     warehouse: Annotated[
         Path | None,
         typer.Option(help="Warehouse file (default: $CRITICA_WAREHOUSE or var/critica.duckdb)."),
@@ -61,8 +65,9 @@ def main(
         errors.print(f"[red]{bad}[/red]")
         raise typer.Exit(2) from bad
     if warehouse is not None:
-        settings = CriticaConfig(warehouse, settings.source_time_zone, settings.calendar)
+        settings = replace(settings, warehouse=warehouse)
     _state.config = settings
+    context.obj = {"warehouse": settings.warehouse, "topics": dict(settings.topics)}
 
 
 @app.command()
@@ -80,8 +85,14 @@ def load(
     tz: Annotated[
         str | None, typer.Option(help="Time zone of local times in the files, e.g. Europe/Rome.")
     ] = None,
+    no_assign: Annotated[
+        bool, typer.Option("--no-assign", help="Do not give new complaints a root cause.")
+    ] = False,
 ) -> None:
-    """Load help-desk and survey exports; bad rows go to quarantine, never lost."""
+    """Load help-desk and survey exports; bad rows go to quarantine, never lost.
+
+    When a root-cause model exists, newly loaded complaints are then assigned a root cause.
+    """
     chosen = _profile_from_options(profile, mapping)
     outcomes = _load_with_progress(
         paths, chosen, tz or _state.config.source_time_zone, _state.config.calendar
@@ -89,6 +100,8 @@ def load(
     _print_load_reports(outcomes)
     if any(o.error for o in outcomes):
         raise typer.Exit(1)
+    if not no_assign:
+        run_assign(_state.config.warehouse, dict(_state.config.topics))
 
 
 @app.command()
@@ -98,6 +111,10 @@ def demo(
     out: Annotated[Path, typer.Option(help="Folder for the generated export files.")] = Path(
         "var/demo"
     ),
+    root_causes: Annotated[
+        bool,
+        typer.Option(help="Cluster the complaints into root causes (embeds every complaint)."),
+    ] = True,
 ) -> None:
     """Generate the demo exports, load them through the real ETL and show the KPIs."""
     from demo.clock import TIME_ZONE, business_calendar
@@ -117,6 +134,8 @@ def demo(
     _print_load_reports(outcomes)
     if any(o.error for o in outcomes):
         raise typer.Exit(1)
+    if root_causes:
+        fit_or_assign(_state.config.warehouse, dict(_state.config.topics))
     connection = open_for_reading(_state.config.warehouse)
     month = last_full_month(connection)
     _print_summary(connection, month)

@@ -22,11 +22,14 @@ class CriticaConfig:
         warehouse: The live DuckDB file.
         source_time_zone: Zone of local times in exports that carry no offset.
         calendar: The service desk's working hours, for business-time KPIs and SLA clocks.
+        topics: The ``[topics]`` table: ``embedding_model``, ``documents`` and a ``params``
+            table of topics.model.TopicParams fields.
     """
 
     warehouse: Path
     source_time_zone: str = "UTC"
     calendar: BusinessCalendar = field(default_factory=BusinessCalendar)
+    topics: Mapping[str, object] = field(default_factory=dict)
 
 
 def load_config(environ: Mapping[str, str], config_file: Path | None = None) -> CriticaConfig:
@@ -52,6 +55,10 @@ def load_config(environ: Mapping[str, str], config_file: Path | None = None) -> 
     config = CriticaConfig(warehouse=warehouse)
     if "source_time_zone" in settings:
         config = replace(config, source_time_zone=str(settings["source_time_zone"]))
+    topic_settings = settings.get("topics", {})
+    if not isinstance(topic_settings, dict):
+        raise ValueError(f"{path}: [topics] must be a table")
+    config = replace(config, topics=topic_settings)
     calendar = settings.get("calendar")
     if calendar is not None:
         if not isinstance(calendar, dict):

@@ -73,13 +73,16 @@ def match_root_causes(
 
     Args:
         previous_assignments: document_id, root_cause_id of the current version.
-        previous_root_causes: root_cause_id, centroid, is_merged of the current version.
+        previous_root_causes: root_cause_id, centroid, origin of the current version; only
+            those the model found (origin 'model') are matched: curation is replayed after.
         document_ids: The new model's training documents, in its order.
         clustered: The new model's result.
         next_id: First id free for new root causes.
     """
     new_topics = [t.model_topic for t in clustered.topics]
-    old_rows = previous_root_causes[~previous_root_causes["is_merged"]]
+    # The model's own topics, before curation merged or split them: curation is replayed on
+    # the new version afterwards, so matching curated ids would count each decision twice.
+    old_rows = previous_root_causes[previous_root_causes["origin"] == "model"]
     old_ids = [int(i) for i in old_rows["root_cause_id"]]
     new_of = pd.DataFrame({"document_id": list(document_ids), "new": clustered.model_topics})
     shared = new_of.merge(previous_assignments, on="document_id", how="inner")

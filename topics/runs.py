@@ -201,7 +201,8 @@ def assign_root_causes(
     if documents.empty:
         return AssignResult(model.model_version, 0, 0, 0)
     run = embed_with_cache(warehouse, embedder, documents["text"].tolist(), on_progress=on_progress)
-    centres = LanguageCentres.from_arrays(dict(np.load(model.model_path / "centres.npz")))
+    saved = warehouse.parent / model.model_path
+    centres = LanguageCentres.from_arrays(dict(np.load(saved / "centres.npz")))
     languages = [lang if isinstance(lang, str) else None for lang in documents["language"]]
     centred = centres.centre(run.vectors, languages)
     live = model.root_causes[~model.root_causes["is_merged"]]
@@ -259,8 +260,8 @@ def current_model(connection: duckdb.DuckDBPyConnection) -> CurrentModel | None:
 
 def _assignments(connection: duckdb.DuckDBPyConnection, version: int) -> pd.DataFrame:
     return connection.execute(
-        "select document_id, root_cause_id from topics.document_root_causes "
-        "where model_version = $v",
+        "select document_id, model_root_cause_id as root_cause_id "
+        "from topics.document_root_causes where model_version = $v",
         {"v": version},
     ).df()
 
@@ -301,7 +302,8 @@ def _write_version(
             "outliers": clustered.outlier_share,
             "parameters": json.dumps(params.as_dict()),
             "libraries": json.dumps(_library_versions()),
-            "path": str(model_path),
+            # relative to the warehouse's folder, so a copied or moved warehouse keeps its models
+            "path": str(model_path.relative_to(model_path.parent.parent)),
         },
     )
     ids = documents["document_id"].tolist()
@@ -366,6 +368,9 @@ def _write_version(
 def _insert_assignments(
     writer: duckdb.DuckDBPyConnection, version: int, assignments: pd.DataFrame, at: datetime
 ) -> None:
+    causes = pa.array(
+        [None if pd.isna(v) else int(v) for v in assignments["root_cause_id"]], pa.int32()
+    )
     table = pa.table(
         {
             "model_version": pa.array([version] * len(assignments), pa.int32()),
@@ -374,9 +379,8 @@ def _insert_assignments(
             "source_system": assignments["source_system"].astype(str).tolist(),
             "record_id": assignments["record_id"].astype(str).tolist(),
             "text_hash": assignments["text_hash"].tolist(),
-            "root_cause_id": pa.array(
-                [None if pd.isna(v) else int(v) for v in assignments["root_cause_id"]], pa.int32()
-            ),
+            "root_cause_id": causes,
+            "model_root_cause_id": causes,
             "probability": pa.array([float(v) for v in assignments["probability"]], pa.float64()),
             "assigned_by": [str(v) for v in assignments["assigned_by"]],
             "assigned_at": pa.array([at] * len(assignments), pa.timestamp("us")),

@@ -25,7 +25,7 @@ create table if not exists topics.model_versions (
     kept_id_share double,                      -- refit only: documents that kept their id
     parameters json not null,
     library_versions json not null,
-    model_path varchar not null,               -- folder of the saved model, beside the warehouse
+    model_path varchar not null,               -- saved model folder, relative to the warehouse's
     is_current boolean not null
 );
 
@@ -54,7 +54,8 @@ create table if not exists topics.document_root_causes (
     source_system varchar not null,
     record_id varchar not null,
     text_hash varchar not null,
-    root_cause_id integer,
+    root_cause_id integer,                     -- after curation (merges, splits)
+    model_root_cause_id integer,               -- as the model gave it; refits match on this
     probability double,                        -- HDBSCAN membership, or cosine for nearest-centre
     assigned_by varchar not null,              -- 'cluster' | 'nearest_centre' | 'assign' | 'curation'
     assigned_at timestamp not null

