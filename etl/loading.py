@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 import pyarrow as pa
 
-from etl.entities import ENTITIES, EntitySpec
+from etl.entities import ENTITIES, EntitySpec, RowRule
 from etl.errors import ExportError
 from etl.language import detect_languages
 from etl.profiles import choose_profile
@@ -149,16 +149,16 @@ def _load_in_transaction(
     source = read_source_rows(
         connection, path, sniff, profile.file_format, dict(profile.header_aliases)
     )
-    _check_required_columns(path, profile, source.columns)
+    _check_required_columns(path, profile, source.headers)
     load_id = _next_load_id(connection)
 
     columns = _canonical_columns(connection, spec)
     header_records = sniff.first_records[: max(profile.file_format.header_rows, 1)]
     _stage_rows(
-        connection, profile, spec, columns, source.columns, header_records, path.name, load_id
+        connection, profile, spec, columns, source.headers, header_records, path.name, load_id
     )
     quarantined = _quarantine(
-        connection, source.columns, path.name, sha256, load_id, source.malformed
+        connection, source.headers, path.name, sha256, load_id, source.malformed
     )
     _enrich(connection, spec, columns)
     within_file_duplicates = _drop_duplicates_within_file(connection, spec)
@@ -238,14 +238,18 @@ def _file_digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _check_required_columns(path: Path, profile: ExportProfile, columns: list[str]) -> None:
-    present = set(columns)
-    missing = [c for c in profile.required if c not in present]
+def _check_required_columns(path: Path, profile: ExportProfile, headers: Mapping[str, str]) -> None:
+    missing = [c for c in profile.required if c not in headers]
     if missing:
+        # A file with localised headers is told the localised names it lacks ("Creato").
+        is_localised = any(column != header for column, header in headers.items())
         raise ExportError(
             path,
             f"this does not look like a {profile.title}: "
-            + ", ".join(f"column '{c}'" for c in missing)
+            + ", ".join(
+                "column " + " or ".join(f"'{h}'" for h in profile.headers_of(c, is_localised))
+                for c in missing
+            )
             + " missing from the header.",
             line=1,
             fix="Leave out --profile to detect the format, or export again with these columns.",
@@ -278,14 +282,17 @@ def _stage_rows(
     profile: ExportProfile,
     spec: EntitySpec,
     columns: dict[str, str],
-    columns_in_order: list[str],
+    headers: Mapping[str, str],
     header_records: list[list[str]],
     file_name: str,
     load_id: int,
 ) -> None:
-    """Parse every record into canonical columns and list what is wrong with each."""
-    present = set(columns_in_order)
-    fields = profile.fields_for(columns_in_order, header_records)
+    """Parse every record into canonical columns and list what is wrong with each.
+
+    Problems name the column as the file's header writes it (``headers``), each one once.
+    """
+    present = set(headers)
+    fields = profile.fields_for(list(headers), header_records)
     values: list[str] = []
     problems: list[str] = []
     for column, data_type in columns.items():
@@ -297,7 +304,10 @@ def _stage_rows(
             continue
         values.append(f"try_cast({rule.sql} as {data_type}) as {column}")
         if rule.strict and rule.sources:
-            problems.append(_parse_problem(rule, data_type))
+            problem = _parse_problem(rule, data_type, headers)
+            # Two fields read from one column (Closed At) would report its bad value twice.
+            if problem not in problems:
+                problems.append(problem)
     names = [quote(c) for c in profile.requester_name_columns if c in present]
     identities = [
         f"nullif(trim({quote(c)}), '')" for c in profile.requester_identity_columns if c in present
@@ -317,8 +327,7 @@ def _stage_rows(
         """
     )
     rule_checks = [
-        f"case when {rule.broken_when} then struct_pack(column_name := "
-        f"{_literal(_source_of(fields, rule.column))}, reason := {_literal(rule.reason)}) end"
+        _rule_check(rule, _header_of(headers, _source_of(fields, rule.column)))
         for rule in spec.rules
         if rule.column in columns
     ]
@@ -341,7 +350,7 @@ def _stage_rows(
     connection.execute("drop table critica_parsed")
 
 
-def _parse_problem(rule: Field, data_type: str) -> str:
+def _parse_problem(rule: Field, data_type: str, headers: Mapping[str, str]) -> str:
     source = rule.checked_column
     raw = quote(source)
     shown = f"left(trim({raw}), {_PROBLEM_VALUE_CHARS})"
@@ -349,7 +358,19 @@ def _parse_problem(rule: Field, data_type: str) -> str:
     parsed = f"({rule.check_sql})" if rule.check_sql else f"try_cast({rule.sql} as {data_type})"
     return (
         f"case when nullif(trim({raw}), '') is not null and {parsed} is null then "
-        f"struct_pack(column_name := {_literal(source)}, reason := {reason}) end"
+        f"struct_pack(column_name := {_literal(_header_of(headers, source))}, "
+        f"reason := {reason}) end"
+    )
+
+
+def _rule_check(rule: RowRule, column_name: str) -> str:
+    # A broken rule on a column whose value could not be read adds nothing ("the creation time
+    # is missing" after "cannot read '2025-02-30 10:00' as a date and time").
+    column = _literal(column_name)
+    return (
+        f"case when ({rule.broken_when}) and not list_contains("
+        f"list_transform(__problems, lambda q: q.column_name), {column}) "
+        f"then struct_pack(column_name := {column}, reason := {_literal(rule.reason)}) end"
     )
 
 
@@ -358,16 +379,20 @@ def _source_of(fields: Mapping[str, Field], canonical: str) -> str:
     return rule.checked_column if rule and rule.sources else canonical
 
 
+def _header_of(headers: Mapping[str, str], column: str) -> str:
+    return headers.get(column, column)
+
+
 def _quarantine(
     connection: duckdb.DuckDBPyConnection,
-    source_columns: list[str],
+    headers: Mapping[str, str],
     file_name: str,
     file_sha256: str,
     load_id: int,
     malformed: list[MalformedLine],
 ) -> int:
     """Move rows with problems to quarantine.rejected_rows; return how many were rejected."""
-    raw_pairs = ", ".join(f"{_literal(c)}, s.{quote(c)}" for c in source_columns)
+    raw_pairs = ", ".join(f"{_literal(h)}, s.{quote(c)}" for c, h in headers.items())
     requester = "r.__requester_name"
     connection.execute(
         f"""

@@ -23,7 +23,16 @@ from etl.profiles.base import DELIMITER_VARIABLE, FileFormat
 SOURCE_TABLE: Final = "critica_source_rows"
 REJECTS_TABLE: Final = "critica_csv_rejects"
 _SNIFF_BYTES: Final = 256 * 1024
+_SNIFF_RECORDS: Final = 5
 _DELIMITERS: Final = ",;\t|"
+# XLSX reports may open with a title block: rows with at most one filled cell (a title, a
+# "generated on" line) and blank rows. The header is the first row of the sheet's first 20
+# that fills two cells or more.
+_TITLE_SEARCH_ROWS: Final = 20
+# The first cell of a totals row under a report's data, lower case and without a colon.
+_TOTAL_LABELS: Final = frozenset(
+    {"total", "totals", "grand total", "totale", "totales", "totaal", "summe", "gesamt"}
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,15 @@ class MalformedLine:
 
 @dataclass(frozen=True)
 class FileSniff:
-    """What the first bytes of a file say about its layout."""
+    """What the first bytes of a file say about its layout.
+
+    Attributes:
+        kind: csv, xlsx, jsonl or parquet.
+        encoding: Text encoding (always UTF-8: other encodings are refused).
+        delimiter: CSV delimiter ('' for other kinds).
+        skip_lines: Lines above the header: a CSV's ``sep=`` line, an XLSX report's title block.
+        first_records: The first records from the header on, as text.
+    """
 
     kind: str
     encoding: str
@@ -51,12 +68,16 @@ class SourceRows:
     """The temporary table holding one export's data records as text.
 
     Attributes:
-        columns: Export column names, de-duplicated (a repeated header gets ``.1``, ``.2``...).
+        columns: Export column names, de-duplicated (a repeated header gets ``.1``, ``.2``...),
+            localised headers renamed by the profile's aliases.
+        headers: Each column's header as the file writes it (de-duplicated the same way), for
+            messages that must name what the user sees: Italian Jira's "Creato", not "Created".
         data_records: Data records read (header records excluded).
         malformed: Lines that could not be read as records; they go to quarantine.
     """
 
     columns: list[str]
+    headers: dict[str, str]
     data_records: int
     malformed: list[MalformedLine]
 
@@ -74,7 +95,10 @@ def sniff_file(path: Path, kind: str | None = None) -> FileSniff:
         head = handle.read(_SNIFF_BYTES)
     kind = kind or _kind_from_bytes(path, head)
     if kind == "xlsx":
-        return FileSniff("xlsx", "utf-8", "", 0, _xlsx_first_records(path))
+        rows = _xlsx_rows(path, _TITLE_SEARCH_ROWS + _SNIFF_RECORDS)
+        title_rows = _title_rows(rows)
+        records = [[cell or "" for cell in row] for row in rows[title_rows:]]
+        return FileSniff("xlsx", "utf-8", "", title_rows, records[:_SNIFF_RECORDS])
     if kind in ("parquet", "jsonl"):
         return FileSniff(kind, "utf-8", "", 0, [])
     if not head.strip():
@@ -96,7 +120,7 @@ def sniff_file(path: Path, kind: str | None = None) -> FileSniff:
     if not delimiter:
         delimiter = _sniff_delimiter(text)
     complete = text if len(head) < _SNIFF_BYTES else text.rsplit("\n", 1)[0]
-    records = list(csv.reader(io.StringIO(complete), delimiter=delimiter))[:5]
+    records = list(csv.reader(io.StringIO(complete), delimiter=delimiter))[:_SNIFF_RECORDS]
     return FileSniff("csv", "utf-8", delimiter, skip, records)
 
 
@@ -123,14 +147,14 @@ def read_source_rows(
     if sniff.kind == "csv":
         return _read_csv(connection, path, sniff, file_format, aliases)
     if sniff.kind == "xlsx":
-        return _read_xlsx(connection, path, file_format, aliases)
+        return _read_xlsx(connection, path, sniff, file_format, aliases)
     return _read_self_describing(connection, path, sniff.kind, aliases)
 
 
 def header_names(sniff: FileSniff, file_format: FileFormat, aliases: dict[str, str]) -> list[str]:
     """Column names as the loader will see them, from the sniffed header records."""
     rows = sniff.first_records[: max(file_format.header_rows, 1)]
-    return _column_names(rows, file_format.header_rows, aliases)
+    return _column_names(rows, file_format.has_option_row, aliases)[0]
 
 
 def _kind_from_bytes(path: Path, head: bytes) -> str:
@@ -183,28 +207,38 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _column_names(
-    rows: Sequence[Sequence[str]], header_rows: int, aliases: dict[str, str]
-) -> list[str]:
+    rows: Sequence[Sequence[str]], has_option_row: bool, aliases: dict[str, str]
+) -> tuple[list[str], dict[str, str]]:
+    """Loader column names (aliases applied), and for each its header as the file writes it.
+
+    Only the first header row names columns, unless ``has_option_row``: then the second row
+    names the option a column holds within the question above it (SurveyMonkey).
+    """
     if not rows:
-        return []
+        return [], {}
     width = max(len(r) for r in rows)
     first = [(rows[0][i] if i < len(rows[0]) else "").strip() for i in range(width)]
-    names: list[str] = []
-    if header_rows >= 2 and len(rows) >= 2:
-        # SurveyMonkey: a question spans several columns; row 2 names the option or "Response".
+    headers: list[str] = []
+    if has_option_row and len(rows) >= 2:
+        # A question spans several columns and names only the first; row 2 names the option.
         carried = ""
         second = rows[1]
         for i, name in enumerate(first):
             carried = name or carried
             option = second[i].strip() if i < len(second) else ""
             generic = option.lower() in ("", "response", "open-ended response")
-            names.append(carried if generic or not carried else f"{carried} | {option}")
+            headers.append(carried if generic or not carried else f"{carried} | {option}")
     else:
-        names = [name or f"column{i + 1}" for i, name in enumerate(first)]
-    named = [aliases.get(n, n) for n in names]
+        headers = [name or f"column{i + 1}" for i, name in enumerate(first)]
+    names = _unique([aliases.get(h, h) for h in headers])
+    return names, dict(zip(names, _unique(headers), strict=True))
+
+
+def _unique(names: Sequence[str]) -> list[str]:
+    """The names with a repeated one numbered: Labels, Labels.1, Labels.2..."""
     seen: dict[str, int] = {}
     unique: list[str] = []
-    for name in named:
+    for name in names:
         count = seen.get(name, 0)
         seen[name] = count + 1
         unique.append(name if count == 0 else f"{name}.{count}")
@@ -220,7 +254,9 @@ def _read_csv(
 ) -> SourceRows:
     delimiter = file_format.delimiter or sniff.delimiter
     header_rows = max(file_format.header_rows, 1)
-    names = _column_names(sniff.first_records[:header_rows], header_rows, aliases)
+    names, headers = _column_names(
+        sniff.first_records[:header_rows], file_format.has_option_row, aliases
+    )
     width = len(names)
     if width == 0:
         raise ExportError(path, "no header line found.", line=1, fix=_FORMATS_HINT)
@@ -303,7 +339,7 @@ def _read_csv(
     for helper in ("_positional", "_lines", "_rejected"):
         connection.execute(f"drop table {SOURCE_TABLE}{helper}")
     data_records = _count(connection)
-    return SourceRows(names, data_records, malformed)
+    return SourceRows(names, headers, data_records, malformed)
 
 
 def _reject_reason(error_type: str, message: str) -> str:
@@ -337,26 +373,32 @@ def _csv_failure(path: Path, failure: duckdb.Error) -> ExportError:
 def _read_xlsx(
     connection: duckdb.DuckDBPyConnection,
     path: Path,
+    sniff: FileSniff,
     file_format: FileFormat,
     aliases: dict[str, str],
 ) -> SourceRows:
-    import openpyxl
+    """The first sheet's data rows, numbered as Excel shows them.
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as failure:  # openpyxl raises many types for a damaged file
-        raise ExportError(path, f"cannot be opened as XLSX: {failure}") from failure
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
+    Skipped, so neither loaded nor quarantined: the title block above the header (see
+    ``_TITLE_SEARCH_ROWS``), blank rows, and the footer under the data: the trailing rows that are
+    blank, fill one cell only (Zammad's "Timezone: Europe/Berlin", "Generated by ...") or start
+    with a total label ("Total", "Totale", "Summe" ...). No ticket or response fills one cell only.
+    """
+    rows = _xlsx_rows(path)
     header_rows = max(file_format.header_rows, 1)
-    names = _column_names([[c or "" for c in r] for r in rows[:header_rows]], header_rows, aliases)
-    data = rows[header_rows:]
-    columns: dict[str, list[object]] = {
-        "__line": list(range(header_rows + 1, header_rows + 1 + len(data)))
-    }
+    first_data = sniff.skip_lines + header_rows
+    names, headers = _column_names(
+        [[cell or "" for cell in row] for row in rows[sniff.skip_lines : first_data]],
+        file_format.has_option_row,
+        aliases,
+    )
+    numbered = list(enumerate(rows, start=1))[first_data:]
+    while numbered and _is_footer(numbered[-1][1]):
+        numbered.pop()
+    data = [(line, row) for line, row in numbered if _filled(row)]
+    columns: dict[str, list[object]] = {"__line": [line for line, _ in data]}
     for i, name in enumerate(names):
-        columns[name] = [r[i] if i < len(r) else None for r in data]
+        columns[name] = [row[i] if i < len(row) else None for _, row in data]
     table = pa.table(
         {
             k: pa.array(v, type=pa.int64() if k == "__line" else pa.string())
@@ -368,22 +410,42 @@ def _read_xlsx(
         f"create or replace temp table {SOURCE_TABLE} as select * from critica_xlsx_rows"
     )
     connection.unregister("critica_xlsx_rows")
-    return SourceRows(names, len(data), [])
+    return SourceRows(names, headers, len(data), [])
 
 
-def _xlsx_first_records(path: Path) -> list[list[str]]:
+def _xlsx_rows(path: Path, max_row: int | None = None) -> list[list[str | None]]:
+    """The first sheet's rows as text, from row 1: list index + 1 is the Excel row number."""
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as failure:
+    except Exception as failure:  # openpyxl raises many types for a damaged file
         raise ExportError(path, f"cannot be opened as XLSX: {failure}") from failure
-    sheet = workbook.worksheets[0]
-    first = [
-        [_cell_text(v) or "" for v in row] for row in sheet.iter_rows(max_row=5, values_only=True)
-    ]
-    workbook.close()
-    return first
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            [_cell_text(value) for value in row]
+            for row in sheet.iter_rows(max_row=max_row, values_only=True)
+        ]
+    finally:
+        workbook.close()
+
+
+def _filled(row: Sequence[str | None]) -> list[str]:
+    return [cell.strip() for cell in row if cell is not None and cell.strip()]
+
+
+def _title_rows(rows: Sequence[Sequence[str | None]]) -> int:
+    """How many rows of a sheet sit above its header (see ``_TITLE_SEARCH_ROWS``)."""
+    for index, row in enumerate(rows[:_TITLE_SEARCH_ROWS]):
+        if len(_filled(row)) >= 2:
+            return index
+    return 0
+
+
+def _is_footer(row: Sequence[str | None]) -> bool:
+    filled = _filled(row)
+    return len(filled) <= 1 or filled[0].rstrip(":").strip().lower() in _TOTAL_LABELS
 
 
 def _cell_text(value: object) -> str | None:
@@ -401,32 +463,48 @@ def _cell_text(value: object) -> str | None:
 def _read_self_describing(
     connection: duckdb.DuckDBPyConnection, path: Path, kind: str, aliases: dict[str, str]
 ) -> SourceRows:
-    reader = (
+    detected = (
         "read_parquet($path)"
         if kind == "parquet"
         else "read_json($path, format = 'newline_delimited')"
     )
     try:
         described = connection.execute(
-            f"describe select * from {reader}", {"path": str(path)}
+            f"describe select * from {detected}", {"path": str(path)}
         ).fetchall()
     except duckdb.Error as failure:
         raise ExportError(
             path, f"cannot be read as {kind}: {str(failure).splitlines()[0]}"
         ) from failure
-    names = _column_names([[row[0] for row in described]], 1, aliases)
+    columns = [str(row[0]) for row in described]
+    names, headers = _column_names([columns], False, aliases)
+    if kind == "parquet":
+        reader, texts = detected, [f"{_quote(c)}::varchar" for c in columns]
+    else:
+        # Each value as the JSON it is: detected types would keep the quotes of a string in a
+        # column that also holds numbers (type JSON), and rewrite text that looks like a date.
+        reader = "read_json($path, format = 'newline_delimited', columns = $json_columns)"
+        texts = [_json_text(_quote(c)) for c in columns]
     select_text = ", ".join(
-        f"{_quote(row[0])}::varchar as {_quote(name)}"
-        for row, name in zip(described, names, strict=True)
+        f"{text} as {_quote(name)}" for text, name in zip(texts, names, strict=True)
     )
     connection.execute(
         f"""
         create or replace temp table {SOURCE_TABLE} as
         select row_number() over () as __line, {select_text} from {reader}
         """,
-        {"path": str(path)},
+        {"path": str(path)}
+        | ({} if kind == "parquet" else {"json_columns": dict.fromkeys(columns, "JSON")}),
     )
-    return SourceRows(names, _count(connection), [])
+    return SourceRows(names, headers, _count(connection), [])
+
+
+def _json_text(value: str) -> str:
+    """SQL: a JSON value as text; a string without its quotes, a list as ``[a, b]`` (as Parquet)."""
+    return (
+        f"case json_type({value}) when 'VARCHAR' then {value} ->> '$' "
+        f"when 'ARRAY' then ({value} ->> '$[*]')::varchar else {value}::varchar end"
+    )
 
 
 def _count(connection: duckdb.DuckDBPyConnection) -> int:

@@ -36,7 +36,14 @@ def choose_profile(path: Path, sniff: FileSniff) -> ExportProfile:
         if sniff.kind != profile.file_format.kind:
             continue
         columns = set(header_names(sniff, profile.file_format, dict(profile.header_aliases)))
-        missing = [c for c in profile.signature if c not in columns]
+        written = header_names(sniff, profile.file_format, {})
+        # Missing columns are named as the file's language writes them ("Creato").
+        is_localised = any(header in profile.header_aliases for header in written)
+        missing = [
+            " or ".join(f"'{h}'" for h in profile.headers_of(c, is_localised))
+            for c in profile.signature
+            if c not in columns
+        ]
         share = 1 - len(missing) / len(profile.signature)
         candidates.append((share, len(profile.signature), profile, missing))
     if not candidates:
@@ -49,7 +56,7 @@ def choose_profile(path: Path, sniff: FileSniff) -> ExportProfile:
         path,
         "the header does not match any known export. "
         f"Closest: {best.title} (profile '{best.name}'), which also needs "
-        + ", ".join(f"'{m}'" for m in missing)
+        + ", ".join(missing)
         + ".",
         line=1,
         fix=_PROFILE_HINT,

@@ -64,13 +64,18 @@ class FileFormat:
 
     Attributes:
         kind: csv, xlsx, jsonl or parquet.
-        header_rows: Header records before the data (Qualtrics 3, SurveyMonkey 2).
+        header_rows: Header records before the data (Qualtrics 3, SurveyMonkey 2). Only the
+            first names the columns; the profile reads the others through ``resolve_fields``.
         delimiter: CSV delimiter; None detects it from the first lines.
+        has_option_row: Header row 2 names the option each column holds within the question
+            above it (SurveyMonkey: a question spanning several columns names only the first);
+            columns are then named "<question> | <option>".
     """
 
     kind: Literal["csv", "xlsx", "jsonl", "parquet"] = "csv"
     header_rows: int = 1
     delimiter: str | None = None
+    has_option_row: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,17 @@ class ExportProfile:
         Callable[[Sequence[str], Sequence[Sequence[str]]], Mapping[str, Field]] | None
     ) = None
     suffixes: tuple[str, ...] = (".csv",)
+
+    def headers_of(self, column: str, is_localised: bool) -> tuple[str, ...]:
+        """The headers a file may write ``column`` as, for messages about a missing column.
+
+        Args:
+            column: A name ``fields`` use ("Created").
+            is_localised: Whether the file writes other headers in a language the aliases read;
+                then the localised spellings ("Creada", "Creato") are given, when there are any.
+        """
+        localised = tuple(h for h, name in self.header_aliases.items() if name == column)
+        return localised if is_localised and localised else (column,)
 
     def fields_for(
         self, columns: Sequence[str], header_records: Sequence[Sequence[str]] = ()

@@ -96,7 +96,7 @@ _TOP_KEYS: Final = (
     "requester",
     "columns",
 )
-_FILE_KEYS: Final = ("format", "delimiter", "header_rows")
+_FILE_KEYS: Final = ("format", "delimiter", "header_rows", "option_row")
 _REQUESTER_KEYS: Final = ("name", "identity")
 _COLUMN_KEYS: Final = (
     "column",
@@ -271,7 +271,15 @@ def _file_format(reader: _Mapping, value: object) -> FileFormat:
     header_rows = reader.whole_number(spec.get("header_rows", "1"), "file.header_rows", 1)
     if header_rows > 1 and kind not in ("csv", "xlsx"):
         raise reader.fail("file.header_rows", f"only applies to csv and xlsx files, not {kind}.")
-    return FileFormat(kind=kind, header_rows=header_rows, delimiter=delimiter)
+    option_row = reader.word(spec.get("option_row", "false"), "file.option_row", _BOOLEAN_WORDS)
+    if option_row == "true" and header_rows < 2:
+        raise reader.fail("file.option_row", "needs header_rows: 2 (row 2 names the options).")
+    return FileFormat(
+        kind=kind,
+        header_rows=header_rows,
+        delimiter=delimiter,
+        has_option_row=option_row == "true",
+    )
 
 
 def _time_formats(reader: _Mapping, value: object, key: str) -> tuple[str, ...]:

@@ -34,26 +34,28 @@ from etl.profiles.survey_questions import (
     ticket_link,
 )
 
-# Column id (row 1) -> its label in the question-text row (row 2).
-SYSTEM_COLUMNS: Final = {
-    "StartDate": "Start Date",
-    "EndDate": "End Date",
-    "Status": "Response Type",
-    "IPAddress": "IP Address",
-    "Progress": "Progress",
-    "Duration (in seconds)": "Duration (in seconds)",
-    "Finished": "Finished",
-    "RecordedDate": "Recorded Date",
-    "ResponseId": "Response ID",
-    "RecipientLastName": "Recipient Last Name",
-    "RecipientFirstName": "Recipient First Name",
-    "RecipientEmail": "Recipient Email",
-    "ExternalReference": "External Data Reference",
-    "LocationLatitude": "Location Latitude",
-    "LocationLongitude": "Location Longitude",
-    "DistributionChannel": "Distribution Channel",
-    "UserLanguage": "User Language",
-}
+# Qualtrics' own columns, by their id in row 1 (row 2 labels them: "Response ID", ...).
+SYSTEM_COLUMNS: Final = frozenset(
+    {
+        "StartDate",
+        "EndDate",
+        "Status",
+        "IPAddress",
+        "Progress",
+        "Duration (in seconds)",
+        "Finished",
+        "RecordedDate",
+        "ResponseId",
+        "RecipientLastName",
+        "RecipientFirstName",
+        "RecipientEmail",
+        "ExternalReference",
+        "LocationLatitude",
+        "LocationLongitude",
+        "DistributionChannel",
+        "UserLanguage",
+    }
+)
 
 # The newer exports write ISO dates; legacy exports and Excel re-saves write US dates.
 _FORMATS: Final = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M")
@@ -227,16 +229,6 @@ def _system_fields(
     return fields
 
 
-def _label_aliases() -> dict[str, str]:
-    # The loader names a column "<row 1> | <row 2>" when a file has several header rows (the
-    # SurveyMonkey layout); give the system columns back their ids, whichever label row 2 has.
-    return {
-        f"{column_id} | {label}": column_id
-        for column_id, real_label in SYSTEM_COLUMNS.items()
-        for label in (real_label, column_id)
-    }
-
-
 QUALTRICS: Final = ExportProfile(
     name="qualtrics",
     entity="survey_responses",
@@ -245,7 +237,6 @@ QUALTRICS: Final = ExportProfile(
     signature=("ResponseId", "StartDate", "RecordedDate", "Finished", "DistributionChannel"),
     required=("ResponseId",),
     fields={},
-    header_aliases=_label_aliases(),
     file_format=FileFormat(kind="csv", header_rows=3),
     requester_name_columns=("RecipientFirstName", "RecipientLastName"),
     resolve_fields=resolve_qualtrics_fields,

@@ -74,7 +74,7 @@ SURVEYMONKEY: Final = ExportProfile(
         "sent_at": timestamp("Start Date", *_FORMATS),
         "answered_at": timestamp("End Date", *_FORMATS),
     },
-    file_format=FileFormat(kind="csv", header_rows=2),
+    file_format=FileFormat(kind="csv", header_rows=2, has_option_row=True),
     requester_name_columns=("First Name", "Last Name"),
     resolve_fields=resolve_surveymonkey_fields,
 )

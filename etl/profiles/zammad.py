@@ -129,8 +129,7 @@ ZAMMAD: Final = ExportProfile(
         "sla_resolution_breached": _sla_breached("Close Diff In Min"),
         **service_fields(lambda label, _kind: label),
     },
-    # The title block above the header and the footer below the tickets need reader support
-    # that FileFormat does not offer yet (tests/etl/test_profile_zammad.py, the xfail test).
+    # The XLSX reader skips the title block above the header and the footer below the tickets.
     file_format=FileFormat(kind="xlsx"),
     requester_name_columns=("Customer",),
     requester_identity_columns=("Customer",),

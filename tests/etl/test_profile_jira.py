@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 
 from etl.errors import ExportError
 from etl.profiles.freshdesk import FRESHDESK
+from etl.profiles.jira import JIRA
 from tests.etl.conftest import FIXTURES, LoadFiles, ReadWarehouse
 
 ENGLISH = FIXTURES / "jira" / "issues_en.csv"
@@ -257,19 +260,21 @@ def test_the_newest_version_of_an_issue_wins_whatever_its_place_in_the_file(
 
 
 @pytest.mark.parametrize(
-    ("export", "bad_date_line", "bad_date"),
+    ("export", "bad_date_line", "bad_date", "created", "key"),
     [
-        (ENGLISH, 10, "2025/03/32 10:00"),
-        (ITALIAN, 9, "31/xyz/25 10:00"),
-        (SPANISH, 7, "20/ago./25 25:99"),
+        (ENGLISH, 10, "2025/03/32 10:00", "Created", "Issue key"),
+        (ITALIAN, 9, "31/xyz/25 10:00", "Creato", "Chiave ticket"),
+        (SPANISH, 7, "20/ago./25 25:99", "Creada", "Clave de incidencia"),
     ],
 )
-def test_bad_rows_are_quarantined_naming_the_line_and_the_column(
+def test_bad_rows_are_quarantined_naming_the_line_and_the_column_as_the_file_names_it(
     load_files: LoadFiles,
     read_warehouse: ReadWarehouse,
     export: Path,
     bad_date_line: int,
     bad_date: str,
+    created: str,
+    key: str,
 ) -> None:
     load_files(export)
 
@@ -277,16 +282,34 @@ def test_bad_rows_are_quarantined_naming_the_line_and_the_column(
     rows = connection.execute(
         "select line_number, column_name, reason from quarantine.rejected_rows order by 1"
     ).fetchall()
+    raw_row = connection.execute(
+        "select raw_row from quarantine.rejected_rows where line_number = $line",
+        {"line": bad_date_line},
+    ).fetchall()[0][0]
 
-    # Localised headers are reported under the English name the profile renames them to.
+    # Localised headers are reported as the user's file writes them, not as the profile's
+    # English names; an unreadable creation time is reported once.
     assert rows == [
-        (
-            bad_date_line,
-            "Created",
-            f"cannot read '{bad_date}' as a date and time; the creation time is missing",
-        ),
-        (bad_date_line + 1, "Issue key", "the ticket id is missing"),
+        (bad_date_line, created, f"cannot read '{bad_date}' as a date and time"),
+        (bad_date_line + 1, key, "the ticket id is missing"),
     ]
+    assert json.loads(raw_row)[created] == bad_date
+
+
+def test_a_localised_export_without_a_required_column_is_told_its_localised_name(
+    tmp_path: Path, load_files: LoadFiles
+) -> None:
+    with ITALIAN.open(encoding="utf-8", newline="") as source:
+        records = list(csv.reader(source))
+    created = records[0].index("Creato")
+    export = tmp_path / ITALIAN.name
+    with export.open("w", encoding="utf-8", newline="") as target:
+        csv.writer(target).writerows(r[:created] + r[created + 1 :] for r in records)
+
+    with pytest.raises(ExportError, match="column 'Creada' or 'Creato' missing from the header"):
+        load_files(export, profile=JIRA)
+    with pytest.raises(ExportError, match="which also needs 'Creada' or 'Creato'"):
+        load_files(export)
 
 
 def test_loading_with_the_wrong_profile_names_the_missing_columns(load_files: LoadFiles) -> None:

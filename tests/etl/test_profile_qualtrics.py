@@ -162,8 +162,8 @@ def test_an_nps_of_11_and_a_csat_of_0_are_quarantined_naming_the_question_column
         .fetchall()
     )
 
-    # The loader names a column "<id> | <question text>" (see the report on _column_names).
-    assert [(line, column.partition(" | ")[0], reason) for line, column, reason in rows] == [
+    # A column is named by its id (row 1), as in the file; the question text is row 2's.
+    assert rows == [
         (6, "Q2", "cannot read '11' as a score from 0 to 10"),
         (7, "Q1", "cannot read '0' as a score from 1 to 5"),
     ]
