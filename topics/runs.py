@@ -25,7 +25,7 @@ import pyarrow as pa
 from topics.clustering import OUTLIER, ClusteredDocuments, cluster_documents, nearest_centre
 from topics.curation import apply_curation
 from topics.documents import DocumentSource, read_documents
-from topics.embedding import Embedder, Vectors, normalised
+from topics.embedding import Embedder, normalised
 from topics.embedding_cache import ProgressCallback, embed_with_cache, text_hash
 from topics.identity import IdMapping, match_root_causes, record_lineage
 from topics.model import LanguageCentres, TopicParams
@@ -149,11 +149,6 @@ def fit_root_causes(
             model_path=model_path,
         )
         apply_curation(writer, warehouse, version, created_at)
-        kept = mapping.kept_share
-        writer.execute(
-            "update topics.model_versions set kept_id_share = $kept where model_version = $v",
-            {"kept": kept, "v": version},
-        )
         _save_model(model_path, clustered, chosen, version)
         counts = writer.execute(
             "select count(distinct root_cause_id) from topics.root_causes where model_version = $v",
@@ -166,7 +161,7 @@ def fit_root_causes(
         outlier_share=clustered.outlier_share,
         texts_embedded=run.texts_embedded,
         texts_cached=run.texts_cached,
-        kept_id_share=kept,
+        kept_id_share=mapping.kept_share,
     )
 
 
@@ -286,7 +281,7 @@ def _write_version(
         """
         insert into topics.model_versions values (
             $version, $created_at, $kind, $embedding_model, $source, $start, $end, $documents,
-            $root_causes, $outliers, null, $parameters, $libraries, $path, true
+            $root_causes, $outliers, $kept, $parameters, $libraries, $path, true
         )
         """,
         {
@@ -300,6 +295,7 @@ def _write_version(
             "documents": len(documents),
             "root_causes": len(clustered.topics),
             "outliers": clustered.outlier_share,
+            "kept": mapping.kept_share,
             "parameters": json.dumps(params.as_dict()),
             "libraries": json.dumps(_library_versions()),
             # relative to the warehouse's folder, so a copied or moved warehouse keeps its models
@@ -436,15 +432,3 @@ def _library_versions() -> dict[str, str]:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-__all__ = [
-    "AssignResult",
-    "CurrentModel",
-    "FitResult",
-    "Vectors",
-    "assign_root_causes",
-    "current_model",
-    "fit_root_causes",
-    "models_folder",
-]

@@ -1,41 +1,18 @@
-"""Language detection on the loading connection, including after a load that failed."""
+"""Language detection during loads, including the load after one that failed."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from etl.errors import ExportError
-from etl.language import install_language_detection
 from etl.loading import load_export
 from etl.profiles.freshdesk import FRESHDESK
 from tests.etl.conftest import FIXTURES, ReadWarehouse
 from warehouse.store import open_for_writing
 
 ITALIAN_JIRA = FIXTURES / "jira" / "issues_it.csv"
-ITALIAN_TEXT = "La fattura di aprile riporta importi sbagliati, è la terza volta che succede."
-
-
-def test_detection_can_be_installed_again_after_the_transaction_that_installed_it_rolled_back(
-    tmp_path: Path,
-) -> None:
-    connection = duckdb.connect(str(tmp_path / "critica.duckdb"))
-    connection.execute("begin transaction")
-    install_language_detection(connection)
-    connection.execute("rollback")
-
-    connection.execute("begin transaction")
-    install_language_detection(connection)
-    connection.execute("commit")
-    install_language_detection(connection)  # already installed: nothing to do
-    detected = connection.execute(
-        "select critica_detect_language($text)", {"text": ITALIAN_TEXT}
-    ).fetchall()
-    connection.close()
-
-    assert detected == [("it",)]
 
 
 def test_a_file_that_fails_inside_its_transaction_does_not_stop_the_next_file_of_the_session(

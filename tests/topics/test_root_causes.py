@@ -141,8 +141,6 @@ def test_complaints_loaded_after_the_fit_get_the_root_cause_of_their_kind(
 
 
 def test_renames_merges_and_exclusions_survive_a_refit(desk: Path, embedder: E5Embedder) -> None:
-    from topics.curation import apply_curation
-
     causes = root_causes(desk)
     renamed, merged, target, excluded = (int(i) for i in causes["root_cause_id"][:4])
     with open_workspace(WarehouseLocation(desk).workspace_path) as workspace:
@@ -161,7 +159,6 @@ def test_renames_merges_and_exclusions_survive_a_refit(desk: Path, embedder: E5E
             payload={"into": target},
         )
         record_curation_event(workspace, author="ana", action="exclude", root_cause_id=excluded)
-    assert apply_curation is not None
 
     result = fit_root_causes(desk, embedder, params=PARAMS)
 
