@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from types import MappingProxyType
 from typing import Final, Literal, get_args
 from zoneinfo import ZoneInfo
@@ -25,7 +26,8 @@ Unit = Literal[
     "ces_score",
 ]
 Grain = Literal["day", "week", "month", "quarter"]
-Dimension = Literal["team", "channel", "priority", "language", "agent"]
+# root_cause_id: the shown root cause of the current model (docs/root-causes.md, "Analytics").
+Dimension = Literal["team", "channel", "priority", "language", "agent", "root_cause_id"]
 
 GRAINS: Final[tuple[str, ...]] = get_args(Grain)
 DIMENSIONS: Final[tuple[str, ...]] = get_args(Dimension)
@@ -540,6 +542,16 @@ _TEXT_COLUMNS: Final = {
     "surveys": "comment, source_file, row_hash",
 }
 
+# Which tickets and survey responses have which shown root cause under the current model.
+ROOT_CAUSE_MEMBERS_SQL: Final = (
+    Path(__file__).parent / "queries" / "root_cause_members.sql"
+).read_text(encoding="utf-8")
+# How each kind of fact names its record among the members.
+_MEMBER_KEYS: Final = {
+    "tickets": ("ticket", "ticket_id"),
+    "surveys": ("survey_response", "response_id"),
+}
+
 
 def kpi_table(
     con: duckdb.DuckDBPyConnection,
@@ -549,7 +561,7 @@ def kpi_table(
     by: Dimension | None = None,
     period_start: date | None = None,
     period_end: date | None = None,
-    filters: Mapping[str, str] | None = None,
+    filters: Mapping[str, str | int] | None = None,
     as_of: datetime | None = None,
 ) -> pd.DataFrame:
     """KPIs per period (and segment), one column per KPI.
@@ -563,10 +575,14 @@ def kpi_table(
         con: A warehouse connection (read-only is enough).
         kpis: Names from :data:`KPIS`; all of them when None.
         grain: Period length.
-        by: Segment column, or None for the whole desk.
+        by: Segment column, or None for the whole desk. ``root_cause_id`` splits by the shown
+            root causes of the current model: a ticket counts under its complaint's root cause,
+            a survey response under its comment's and its ticket's (under each when they
+            differ); records without a shown root cause are left out.
         period_start: First local date counted; the earliest date in the data when None.
         period_end: Last local date counted (inclusive); the latest date in the data when None.
-        filters: Dimension to value, e.g. ``{"channel": "email"}``; rows must match all.
+        filters: Dimension to value, e.g. ``{"channel": "email"}`` or ``{"root_cause_id": 3}``;
+            rows must match all.
         as_of: The evaluation instant for open tickets (aware, or naive UTC); now when None.
 
     Returns:
@@ -583,7 +599,7 @@ def kpi_table(
     query = _KpiQuery(selected, by=by, filters=_checked_filters(filters), with_samples=False)
     evaluated_at = _utc_naive(as_of)
     with con.cursor() as cursor:
-        time_zone = _reporting_time_zone(cursor)
+        time_zone = reporting_time_zone(cursor)
         start, end = _period_range(cursor, time_zone, period_start, period_end)
         periods = _periods(start, end, grain, time_zone, evaluated_at) if start and end else []
         return query.run(cursor, periods, evaluated_at).drop(
@@ -617,7 +633,7 @@ def kpi_summary(
     query = _KpiQuery(selected, by=None, filters={}, with_samples=True)
     evaluated_at = _utc_naive(as_of)
     with con.cursor() as cursor:
-        time_zone = _reporting_time_zone(cursor)
+        time_zone = reporting_time_zone(cursor)
         period = _Period.of(period_start, period_start, period_end, time_zone, evaluated_at)
         row = query.run(cursor, [period], evaluated_at).iloc[0]
     return pd.DataFrame(
@@ -643,8 +659,8 @@ class _Period:
     def of(
         cls, period: date, first_day: date, last_day: date, time_zone: ZoneInfo, now: datetime
     ) -> _Period:
-        starts_at = _local_midnight_utc(first_day, time_zone)
-        ends_at = _local_midnight_utc(last_day + timedelta(days=1), time_zone)
+        starts_at = local_midnight_utc(first_day, time_zone)
+        ends_at = local_midnight_utc(last_day + timedelta(days=1), time_zone)
         # The backlog is a snapshot at the period end, or now for the current period; a period
         # that has not started yet has none.
         snapshot_at = min(ends_at, now) if starts_at <= now else None
@@ -663,7 +679,7 @@ class _KpiQuery:
         kpis: Sequence[Kpi],
         *,
         by: str | None,
-        filters: Mapping[str, str],
+        filters: Mapping[str, str | int],
         with_samples: bool,
     ) -> None:
         self.kpis = kpis
@@ -692,6 +708,8 @@ class _KpiQuery:
             "unnest($ends_at::timestamp[]) as ends_at, "
             "unnest($snapshot_at::timestamp[]) as snapshot_at)"
         ]
+        if self._uses_root_causes:
+            ctes.append(f"root_cause_members as ({ROOT_CAUSE_MEMBERS_SQL})")
         for facts in ("tickets", "surveys"):
             if any(anchor.facts == facts for anchor in self.anchors):
                 ctes.append(self._facts_cte(facts))
@@ -699,10 +717,26 @@ class _KpiQuery:
         ctes.append(self._segments_cte())
         return "with\n" + ",\n".join(ctes) + "\n" + self._final_select()
 
+    @property
+    def _uses_root_causes(self) -> bool:
+        return "root_cause_id" in (self.by, *self.filters)
+
     def _facts_cte(self, facts: Literal["tickets", "surveys"]) -> str:
         mart = "marts.ticket_facts" if facts == "tickets" else "marts.survey_facts"
-        segment = self.by or "null::varchar"
-        where = " and ".join(f"{column} = $filter_{column}" for column in self.filters) or "true"
+        segment = _qualified(self.by) if self.by else "null::varchar"
+        where = (
+            " and ".join(f"{_qualified(column)} = $filter_{column}" for column in self.filters)
+            or "true"
+        )
+        members = ""
+        if self._uses_root_causes:
+            # One row per (record, root cause): a record under two root causes counts in both.
+            kind, key = _MEMBER_KEYS[facts]
+            members = (
+                " join root_cause_members as members on members.record_kind = "
+                f"'{kind}' and members.source_system = facts.source_system "
+                f"and members.record_id = facts.{key}"
+            )
         # Open tickets stay in the backlog for ever; the others until they left it.
         backlog_until = (
             ", case when is_open then 'infinity'::timestamp else left_backlog_at end"
@@ -712,8 +746,8 @@ class _KpiQuery:
         )
         # Materialised once: several families read it, and ticket_facts is costly to compute.
         return (
-            f"{facts} as materialized (select * exclude ({_TEXT_COLUMNS[facts]}), "
-            f"{segment} as segment{backlog_until} from {mart} where {where})"
+            f"{facts} as materialized (select facts.* exclude ({_TEXT_COLUMNS[facts]}), "
+            f"{segment} as segment{backlog_until} from {mart} as facts{members} where {where})"
         )
 
     def _family_cte(self, anchor: Anchor) -> str:
@@ -785,6 +819,11 @@ class _KpiQuery:
         return count
 
 
+def _qualified(dimension: str) -> str:
+    # The root cause comes from the members joined to the facts; every other segment is a fact.
+    return "members.root_cause_id" if dimension == "root_cause_id" else f"facts.{dimension}"
+
+
 def _uses(kpis: Sequence[Kpi], anchor: AnchorName) -> bool:
     return any(kpi.anchor == anchor for kpi in kpis)
 
@@ -799,7 +838,7 @@ def _selected_kpis(names: Sequence[str] | None) -> list[Kpi]:
     return [KPIS[name] for name in dict.fromkeys(names)]
 
 
-def _checked_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
+def _checked_filters(filters: Mapping[str, str | int] | None) -> dict[str, str | int]:
     for column in filters or {}:
         _check_choice("filters", column, DIMENSIONS)
     return dict(filters or {})
@@ -824,12 +863,14 @@ def _utc_naive(moment: datetime | None) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def _local_midnight_utc(day: date, time_zone: ZoneInfo) -> datetime:
+def local_midnight_utc(day: date, time_zone: ZoneInfo) -> datetime:
+    """The instant a local day starts, as a naive UTC datetime (the warehouse's ``*_at``)."""
     local_midnight = datetime(day.year, day.month, day.day, tzinfo=time_zone)
     return local_midnight.astimezone(UTC).replace(tzinfo=None)
 
 
-def _reporting_time_zone(cursor: duckdb.DuckDBPyConnection) -> ZoneInfo:
+def reporting_time_zone(cursor: duckdb.DuckDBPyConnection) -> ZoneInfo:
+    """The time zone that draws period boundaries: the "default" calendar's, UTC without one."""
     row = cursor.execute(
         "select time_zone from core.calendar_settings where calendar_name = $name",
         {"name": REPORTING_CALENDAR},
