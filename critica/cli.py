@@ -12,8 +12,10 @@ import duckdb
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from critica.config import CriticaConfig, load_config
 from critica.topics_cli import fit_or_assign, run_assign, topics_app
@@ -175,7 +177,9 @@ def kpis(
             period_start=first,
             period_end=_month_end(last),
         )
-        _print_frame(frame, title=f"KPIs by {by or grain}, {first:%Y-%m} to {last:%Y-%m}")
+        _print_kpi_table(
+            frame, by=by, title=f"KPIs by {by or grain}, {first:%Y-%m} to {last:%Y-%m}"
+        )
     if csv is not None:
         frame.to_csv(csv, index=False)
         console.print(f"Written to {csv}")
@@ -329,6 +333,10 @@ def _print_summary(connection: duckdb.DuckDBPyConnection, month: date) -> pd.Dat
     return current
 
 
+# Room for one KPI column when a wide KPI table is split to fit the terminal.
+_KPI_COLUMN_WIDTH: Final = 14
+
+
 def _format_value(value: object, unit: str) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
@@ -341,12 +349,56 @@ def _format_value(value: object, unit: str) -> str:
 
 
 def _print_frame(frame: pd.DataFrame, *, title: str) -> None:
-    table = Table(title=title)
+    table = Table(title=escape(title))
     for column in frame.columns:
-        table.add_column(str(column))
+        table.add_column(escape(str(column)))
     for row in frame.itertuples(index=False):
-        table.add_row(*(_cell(value) for value in row))
+        # Text, not markup: a Zendesk header such as "Escalated at [date]" is not a style tag.
+        table.add_row(*(Text(_cell(value)) for value in row))
     console.print(table)
+
+
+def _print_kpi_table(frame: pd.DataFrame, *, by: str | None, title: str) -> None:
+    """Print a KPI table in column groups that fit the terminal, rows named in each group.
+
+    The KPI table has 40-odd measures: printed in one piece, a terminal would cut every cell,
+    segment names included, to nothing. Like a wide table in a book, it is split across several
+    tables, each repeating the row names (period, segment).
+    """
+    keys = [
+        *(["period"] if by is None or frame["period"].nunique() > 1 else []),
+        *([by] if by else []),
+    ]
+    measures = [column for column in frame.columns if column not in ("period", by)]
+    key_width = sum(
+        max([len(key), *(len(_row_name(value)) for value in frame[key])]) + 3 for key in keys
+    )
+    per_table = max(1, (console.width - key_width - 4) // _KPI_COLUMN_WIDTH)
+    groups = [measures[i : i + per_table] for i in range(0, len(measures), per_table)]
+    for number, group in enumerate(groups, start=1):
+        part = f" ({number}/{len(groups)})" if len(groups) > 1 else ""
+        table = Table(title=escape(title + part))
+        for key in keys:
+            table.add_column(key, no_wrap=True)
+        for measure in group:
+            kpi = KPIS.get(measure)
+            table.add_column(
+                escape(kpi.label if kpi else measure.replace("_", " ")),
+                justify="right",
+                overflow="fold",
+                min_width=_KPI_COLUMN_WIDTH - 3,
+            )
+        for row in frame.to_dict("records"):
+            cells = [_row_name(row[key]) for key in keys]
+            for measure in group:
+                kpi = KPIS.get(measure)
+                cells.append(_format_value(row[measure], kpi.unit) if kpi else _cell(row[measure]))
+            table.add_row(*(Text(cell) for cell in cells))
+        console.print(table)
+
+
+def _row_name(value: object) -> str:
+    return f"{value:%Y-%m-%d}" if isinstance(value, date) else _cell(value)
 
 
 def _cell(value: object) -> str:

@@ -6,6 +6,7 @@ reason, or merged as a duplicate of a version already there. The load report pro
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import time
 from collections.abc import Mapping
@@ -157,8 +158,13 @@ def _load_in_transaction(
     _stage_rows(
         connection, profile, spec, columns, source.headers, header_records, path.name, load_id
     )
+    malformed_names = _requester_names_in_lines(
+        source.malformed,
+        profile.file_format.delimiter or sniff.delimiter,
+        [source.columns.index(c) for c in profile.requester_name_columns if c in source.columns],
+    )
     quarantined = _quarantine(
-        connection, source.headers, path.name, sha256, load_id, source.malformed
+        connection, source.headers, path.name, sha256, load_id, source.malformed, malformed_names
     )
     _enrich(connection, spec, columns)
     within_file_duplicates = _drop_duplicates_within_file(connection, spec)
@@ -390,8 +396,13 @@ def _quarantine(
     file_sha256: str,
     load_id: int,
     malformed: list[MalformedLine],
+    malformed_names: list[str | None],
 ) -> int:
-    """Move rows with problems to quarantine.rejected_rows; return how many were rejected."""
+    """Move rows with problems to quarantine.rejected_rows; return how many were rejected.
+
+    ``malformed_names`` holds the requester's name found in each malformed line (or None), so
+    that it is redacted from the stored line like any other row's.
+    """
     raw_pairs = ", ".join(f"{_literal(h)}, s.{quote(c)}" for c, h in headers.items())
     requester = "r.__requester_name"
     connection.execute(
@@ -418,13 +429,13 @@ def _quarantine(
         """,
         {"sha256": file_sha256},
     )
-    for line in malformed:
+    for line, requester_name in zip(malformed, malformed_names, strict=True):
         connection.execute(
             """
             insert into quarantine.rejected_rows (
                 load_id, file_sha256, file_name, line_number, column_name, reason, raw_row
             )
-            select $load_id, $sha256, $file, $line, null, $reason, redact_pii($raw, null)
+            select $load_id, $sha256, $file, $line, null, $reason, redact_pii($raw, $name)
             where not exists (
                 select 1 from quarantine.rejected_rows
                 where file_sha256 = $sha256 and line_number = $line
@@ -437,6 +448,7 @@ def _quarantine(
                 "line": line.line_number,
                 "reason": line.reason,
                 "raw": line.raw_line,
+                "name": requester_name,
             },
         )
     row = connection.execute(
@@ -445,6 +457,25 @@ def _quarantine(
     rejected = int(row[0]) if row else 0
     connection.execute("delete from critica_staged where len(__problems) > 0")
     return rejected + len(malformed)
+
+
+def _requester_names_in_lines(
+    malformed: list[MalformedLine], delimiter: str, name_positions: list[int]
+) -> list[str | None]:
+    """The requester's name in each line that could not be split into the header's columns.
+
+    Such a line still holds its fields in order up to where it went wrong, so the name columns'
+    positions find the name (a line with a field too many keeps its name where it was).
+    """
+    names: list[str | None] = []
+    for line in malformed:
+        try:
+            fields = next(csv.reader([line.raw_line], delimiter=delimiter or ","), [])
+        except csv.Error:
+            fields = []
+        parts = [fields[i].strip() for i in name_positions if i < len(fields) and fields[i].strip()]
+        names.append(" ".join(parts) or None)
+    return names
 
 
 def _enrich(

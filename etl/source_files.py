@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -24,6 +26,7 @@ SOURCE_TABLE: Final = "critica_source_rows"
 REJECTS_TABLE: Final = "critica_csv_rejects"
 _SNIFF_BYTES: Final = 256 * 1024
 _SNIFF_RECORDS: Final = 5
+_COPY_CHUNK_BYTES: Final = 16 * 1024 * 1024
 _DELIMITERS: Final = ",;\t|"
 # XLSX reports may open with a title block: rows with at most one filled cell (a title, a
 # "generated on" line) and blank rows. The header is the first row of the sheet's first 20
@@ -261,27 +264,18 @@ def _read_csv(
     if width == 0:
         raise ExportError(path, "no header line found.", line=1, fix=_FORMATS_HINT)
     positional = {f"c{i}": "VARCHAR" for i in range(width)}
-    try:
-        connection.execute(
-            f"""
-            create or replace temp table {SOURCE_TABLE}_positional as
-            select row_number() over () as __record, *
-            from read_csv(
-                $path, header = false, columns = $columns, delim = $delim, quote = '"',
-                escape = '"', skip = $skip, auto_detect = false, strict_mode = true,
-                store_rejects = true, rejects_table = '{REJECTS_TABLE}',
-                rejects_scan = '{REJECTS_TABLE}_scan', max_line_size = 10000000
-            )
-            """,
-            {
-                "path": str(path),
-                "columns": positional,
-                "delim": delimiter,
-                "skip": sniff.skip_lines,
-            },
-        )
-    except duckdb.Error as failure:
-        raise _csv_failure(path, failure) from failure
+    parameters = {
+        "path": str(path),
+        "columns": positional,
+        "delim": delimiter,
+        "skip": sniff.skip_lines,
+    }
+    with _single_line_end(path) as readable:
+        parameters["path"] = str(readable)
+        try:
+            _read_positional(connection, parameters)
+        except duckdb.Error as failure:
+            raise _csv_failure(path, failure) from failure
     # Physical line of each record: the lines of the records before it (a quoted field may
     # hold newlines) plus the malformed records DuckDB set aside; its reject table numbers
     # records, not lines.
@@ -301,10 +295,15 @@ def _read_csv(
     connection.execute(
         f"""
         create or replace temp table {SOURCE_TABLE}_rejected as
-        with numbered as (
-            select line, error_type, error_message, csv_line,
-                row_number() over (order by line) as reject_number
+        with per_line as (
+            -- DuckDB writes one entry per faulty column of a line: a line is set aside once.
+            select line, error_type, error_message, csv_line
             from {REJECTS_TABLE}
+            qualify row_number() over (partition by line order by column_idx nulls first) = 1
+        ),
+        numbered as (
+            select *, row_number() over (order by line) as reject_number
+            from per_line
         )
         select
             numbered.*,
@@ -340,6 +339,68 @@ def _read_csv(
         connection.execute(f"drop table {SOURCE_TABLE}{helper}")
     data_records = _count(connection)
     return SourceRows(names, headers, data_records, malformed)
+
+
+@contextmanager
+def _single_line_end(path: Path) -> Iterator[Path]:
+    """The file itself, or, when it mixes CRLF and bare LF line ends, a copy with LF only.
+
+    DuckDB's strict reader (needed to set aside lines with too many fields) stops at the first
+    line end that differs from the file's first one: a Windows export with rows pasted in from
+    a Unix tool. Line numbers are the same in the copy; a CRLF inside a quoted field becomes LF.
+    """
+    if not _mixes_line_ends(path):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="critica-") as folder:
+        copy = Path(folder) / path.name
+        with path.open("rb") as source, copy.open("wb") as target:
+            carried = b""
+            while chunk := source.read(_COPY_CHUNK_BYTES):
+                chunk = carried + chunk
+                # Keep a trailing CR for the next chunk: its LF may start that one.
+                carried = b"\r" if chunk.endswith(b"\r") else b""
+                target.write(chunk[: len(chunk) - len(carried)].replace(b"\r\n", b"\n"))
+            target.write(carried)
+        yield copy
+
+
+def _mixes_line_ends(path: Path) -> bool:
+    """Whether a file that ends its first line with CRLF also has a bare LF somewhere."""
+    with path.open("rb") as handle:
+        first_line = handle.readline()
+        if not first_line.endswith(b"\r\n"):
+            return False
+        previous = b"\r"
+        while chunk := handle.read(_COPY_CHUNK_BYTES):
+            bare = chunk.count(b"\n") - chunk.count(b"\r\n")
+            if chunk.startswith(b"\n") and previous == b"\r":
+                bare -= 1
+            if bare > 0:
+                return True
+            previous = chunk[-1:]
+    return False
+
+
+def _read_positional(connection: duckdb.DuckDBPyConnection, parameters: dict[str, object]) -> None:
+    """Read the CSV's records into a numbered all-text table; malformed ones into the rejects."""
+    # DuckDB appends every scan to the same reject tables: start each file with empty ones, so
+    # a file counts only its own bad lines.
+    for table in (REJECTS_TABLE, f"{REJECTS_TABLE}_scan"):
+        connection.execute(f"drop table if exists {table}")
+    connection.execute(
+        f"""
+        create or replace temp table {SOURCE_TABLE}_positional as
+        select row_number() over () as __record, *
+        from read_csv(
+            $path, header = false, columns = $columns, delim = $delim, quote = '"',
+            escape = '"', skip = $skip, auto_detect = false, strict_mode = true,
+            store_rejects = true, rejects_table = '{REJECTS_TABLE}',
+            rejects_scan = '{REJECTS_TABLE}_scan', max_line_size = 10000000
+        )
+        """,
+        parameters,
+    )
 
 
 def _reject_reason(error_type: str, message: str) -> str:

@@ -100,6 +100,8 @@ ZENDESK: Final = ExportProfile(
             'greatest(critica_integer("Group stations") - 1, 0)',
             ("Group stations",),
             "a whole number",
+            # greatest(NULL - 1, 0) is 0: check the count itself, or "many" would read as none.
+            check_sql='critica_integer("Group stations")',
         ),
         "agent_reply_count": integer("Replies"),
         **service_fields(lambda label, kind: f"{label} [{kind}]"),

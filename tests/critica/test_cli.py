@@ -146,11 +146,6 @@ def test_kpis_by_team_print_a_table_for_the_month(loaded_warehouse: Path) -> Non
     assert len(table_rows(result.stdout)) >= 3  # Billing, Sales and Support
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="critica/cli.py prints one column per KPI (40+) for --by, so at a usual terminal "
-    "width rich cuts every cell, team names included, down to '…'",
-)
 def test_kpis_by_team_name_each_team_on_a_usual_terminal(loaded_warehouse: Path) -> None:
     result = critica(
         "--warehouse", loaded_warehouse, "kpis", "--month", "2025-03", "--by", "team", columns=120
@@ -283,11 +278,6 @@ def test_quarantine_of_a_clean_warehouse_says_every_row_was_loaded(tmp_path: Pat
     assert "No rejected rows: every row read was loaded or merged." in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="critica/cli.py passes cell text to rich as markup, so the '[date]' of a Zendesk "
-    "field column is taken for a style tag and dropped",
-)
 def test_quarantine_names_a_custom_field_column_as_the_export_writes_it(tmp_path: Path) -> None:
     warehouse = tmp_path / "critica.duckdb"
     export = tmp_path / "tickets.csv"

@@ -313,11 +313,6 @@ def test_a_row_with_several_problems_is_quarantined_once_with_every_reason(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="etl/profiles/zendesk.py: greatest(NULL - 1, 0) is 0, so an unreadable "
-    "'Group stations' passes the parse check and is stored as no transfer",
-)
 def test_an_unreadable_group_stations_count_is_quarantined_not_read_as_no_transfer(
     load_files: LoadFiles, warehouse_path: Path, tmp_path: Path
 ) -> None:
@@ -331,12 +326,6 @@ def test_an_unreadable_group_stations_count_is_quarantined_not_read_as_no_transf
     assert stored_rows(
         warehouse_path, "select column_name, reason from quarantine.rejected_rows"
     ) == [("Group stations", "cannot read 'many' as a whole number")]
-
-
-_DUPLICATED_REJECTS = (
-    "DuckDB's reject table holds one entry per faulty column, and etl/source_files.py counts "
-    "each as a line: the line is counted (and numbered) several times"
-)
 
 
 @pytest.mark.parametrize(
@@ -358,7 +347,6 @@ _DUPLICATED_REJECTS = (
             b"7002,Ann Lee,ann.lee@example.com,Short,Open\n",
             "the line has fewer fields than the header",
             id="several-fields-missing",
-            marks=pytest.mark.xfail(strict=True, reason=_DUPLICATED_REJECTS),
         ),
     ],
 )
@@ -383,12 +371,6 @@ def test_a_line_that_cannot_be_split_into_the_header_columns_is_quarantined_once
     ) == [("7001", 2), ("7003", 4)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="etl/source_files.py never drops DuckDB's reject table (critica_csv_rejects), so a "
-    "file's bad lines are counted again, and can be quarantined, with every later file loaded "
-    "on the same connection",
-)
 def test_files_loaded_in_one_session_each_count_only_their_own_bad_lines(
     load_files: LoadFiles, warehouse_path: Path, tmp_path: Path
 ) -> None:
@@ -415,7 +397,6 @@ def test_files_loaded_in_one_session_each_count_only_their_own_bad_lines(
     ) == [("tuesday.csv", 4, True), ("monday.csv", 3, True)]
 
 
-@pytest.mark.xfail(strict=True, reason=_DUPLICATED_REJECTS)
 def test_a_line_that_is_not_utf8_after_the_first_256_kb_is_quarantined_once(
     load_files: LoadFiles, warehouse_path: Path, tmp_path: Path
 ) -> None:
@@ -439,11 +420,6 @@ def test_a_line_that_is_not_utf8_after_the_first_256_kb_is_quarantined_once(
     ) == [(3001, None, "the line is not valid UTF-8")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="etl/loading.py redacts a line that could not be split with no requester name "
-    "(redact_pii(raw, null)), so the name stays in quarantine.rejected_rows.raw_row",
-)
 def test_a_line_that_cannot_be_split_is_stored_without_the_requesters_name(
     load_files: LoadFiles, warehouse_path: Path, tmp_path: Path
 ) -> None:
@@ -461,11 +437,6 @@ def test_a_line_that_cannot_be_split_is_stored_without_the_requesters_name(
     assert "Lindqvist" not in raw_row[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="etl/source_files.py: DuckDB's strict CSV reader fails the whole file when CRLF and "
-    "LF line ends are mixed, and the error then names 'line 0'",
-)
 def test_a_file_mixing_windows_and_unix_line_ends_is_loaded(
     load_files: LoadFiles, tmp_path: Path
 ) -> None:
