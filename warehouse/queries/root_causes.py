@@ -286,6 +286,7 @@ def root_cause_impact(
         }
         if min(n_with, n_without) < min_responses:
             side = "with" if n_with < min_responses else "without"
+            row["is_clear"] = False
             row["reason"] = (
                 f"{min(n_with, n_without)} {score.upper()} responses {side} this root cause; "
                 f"at least {min_responses} are needed"
@@ -316,9 +317,8 @@ def root_cause_impact(
         "score_without", "difference", "ci_low", "ci_high", "is_clear", "reason",
     ]  # fmt: skip
     impact = pd.DataFrame(rows, columns=columns).astype(
-        {"score_with": float, "score_without": float, "difference": float}
+        {"score_with": float, "score_without": float, "difference": float, "is_clear": bool}
     )
-    impact["is_clear"] = impact["is_clear"].fillna(False).astype(bool)
     return impact.sort_values(["difference", "root_cause_id"], na_position="last").reset_index(
         drop=True
     )
@@ -580,7 +580,8 @@ def emerging_root_causes(
     :func:`warehouse.queries.root_cause_statistics.flag_emerging_weeks`: a conditional Poisson
     test with a Bonferroni correction over the root causes, so that at most ``family_alpha``
     of the weeks raise a false alarm when nothing changed. Weeks are ISO weeks in the
-    reporting calendar's zone; the first, partial week of the data never serves as a baseline.
+    reporting calendar's zone; the first, partial week of the data never serves as a baseline,
+    and the week holding ``period_end`` is counted to its Sunday.
 
     Args:
         con: A warehouse connection (read-only is enough).
@@ -595,11 +596,13 @@ def emerging_root_causes(
         ``p_value``, ``threshold``, ``is_emerging``, and ``csat_mean`` of the week's responses
         with that root cause (registry definition; context, not part of the rule).
     """
-    period_start = scope.get("period_start")
+    period_start, period_end = scope.get("period_start"), scope.get("period_end")
     first_tested = None if period_start is None else _monday(period_start)
     widened: Scope = dict(scope)  # type: ignore[assignment]
     if first_tested is not None:
         widened["period_start"] = first_tested - timedelta(weeks=baseline_weeks)
+    if period_end is not None:
+        widened["period_end"] = _monday(period_end) + timedelta(days=6)  # whole weeks only
     weekly = root_causes_over_time(con, grain="week", **widened)
     first_day = con.execute(
         FIRST_DOCUMENT_SQL, _scope_parameters(con, widened | {"period_start": None})
