@@ -11,6 +11,8 @@ from typing import Final, Literal, get_args
 from zoneinfo import ZoneInfo
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 AnchorName = Literal["created", "resolved", "sla_resolution", "backlog", "answered", "sent"]
@@ -648,6 +650,68 @@ def kpi_summary(
 
 
 @dataclass(frozen=True)
+class KpiSample:
+    """One KPI over one date range, with the row-level values behind it.
+
+    Attributes:
+        kpi: The registry entry.
+        value: The registry formula over the range: what :func:`kpi_table` shows for it.
+        n: Rows behind the value (the KPI's ``sample_sql``).
+        values: The same formula evaluated on each ticket or response alone, rows where it is
+            NULL left out: a duration for a median, 0/1 for a share, the score for a mean,
+            -100/0/100 for NPS, 0/1 per ticket for a count. Significance tests resample these.
+    """
+
+    kpi: Kpi
+    value: float | None
+    n: int
+    values: npt.NDArray[np.float64]
+
+
+def kpi_sample(
+    con: duckdb.DuckDBPyConnection,
+    kpi: str,
+    *,
+    period_start: date,
+    period_end: date,
+    filters: Mapping[str, str | int] | None = None,
+    as_of: datetime | None = None,
+) -> KpiSample:
+    """One KPI over one date range and its per-row sample, both from the registry formula.
+
+    Args:
+        con: A warehouse connection (read-only is enough).
+        kpi: A name from :data:`KPIS`.
+        period_start: First local date counted.
+        period_end: Last local date counted (inclusive); a backlog is taken at its end.
+        filters: Dimension to value, as in :func:`kpi_table`.
+        as_of: The evaluation instant for open tickets (aware, or naive UTC); now when None.
+
+    Returns:
+        The value, its sample size and the per-row values.
+
+    Raises:
+        ValueError: for an unknown KPI or filter, or an inverted range.
+    """
+    _check_range(period_start, period_end)
+    selected = _selected_kpis([kpi])
+    query = _KpiQuery(selected, by=None, filters=_checked_filters(filters), with_samples=True)
+    evaluated_at = _utc_naive(as_of)
+    with con.cursor() as cursor:
+        time_zone = reporting_time_zone(cursor)
+        period = _Period.of(period_start, period_start, period_end, time_zone, evaluated_at)
+        row = query.run(cursor, [period], evaluated_at).iloc[0]
+        per_row = query.run(cursor, [period], evaluated_at, per_row=True)[kpi]
+    value = row[kpi]
+    return KpiSample(
+        kpi=selected[0],
+        value=None if pd.isna(value) else float(value),
+        n=int(row[f"n_{kpi}"]),
+        values=per_row.dropna().to_numpy(dtype=np.float64),
+    )
+
+
+@dataclass(frozen=True)
 class _Period:
     # Local period label plus its clipped bounds as naive UTC instants.
     period: date
@@ -689,7 +753,12 @@ class _KpiQuery:
         self.anchors = [anchor for name, anchor in ANCHORS.items() if _uses(kpis, name)]
 
     def run(
-        self, cursor: duckdb.DuckDBPyConnection, periods: Sequence[_Period], now: datetime
+        self,
+        cursor: duckdb.DuckDBPyConnection,
+        periods: Sequence[_Period],
+        now: datetime,
+        *,
+        per_row: bool = False,
     ) -> pd.DataFrame:
         cursor.execute("set variable critica_as_of = $as_of", {"as_of": now})
         parameters: dict[str, object] = {
@@ -699,9 +768,26 @@ class _KpiQuery:
             "snapshot_at": [period.snapshot_at for period in periods],
             **{f"filter_{column}": value for column, value in self.filters.items()},
         }
-        return cursor.execute(self.sql(), parameters).df()
+        return cursor.execute(self.per_row_sql() if per_row else self.sql(), parameters).df()
 
     def sql(self) -> str:
+        ctes = self._source_ctes()
+        ctes.extend(self._family_cte(anchor) for anchor in self.anchors)
+        ctes.append(self._segments_cte())
+        return "with\n" + ",\n".join(ctes) + "\n" + self._final_select()
+
+    def per_row_sql(self) -> str:
+        # Each formula over one row at a time: the values a significance test resamples.
+        (anchor,) = self.anchors
+        _, key = _MEMBER_KEYS[anchor.facts]
+        values = ", ".join(f"{kpi.sql} as {kpi.name}" for kpi in self.kpis)
+        return (
+            "with\n" + ",\n".join(self._source_ctes()) + "\n"
+            f"select {values} from {self._family_rows(anchor)} as family_rows "
+            f"group by family_rows.source_system, family_rows.{key}"
+        )
+
+    def _source_ctes(self) -> list[str]:
         ctes = [
             "periods as (select unnest($period::date[]) as period, "
             "unnest($starts_at::timestamp[]) as starts_at, "
@@ -713,9 +799,7 @@ class _KpiQuery:
         for facts in ("tickets", "surveys"):
             if any(anchor.facts == facts for anchor in self.anchors):
                 ctes.append(self._facts_cte(facts))
-        ctes.extend(self._family_cte(anchor) for anchor in self.anchors)
-        ctes.append(self._segments_cte())
-        return "with\n" + ",\n".join(ctes) + "\n" + self._final_select()
+        return ctes
 
     @property
     def _uses_root_causes(self) -> bool:
@@ -757,25 +841,27 @@ class _KpiQuery:
             columns.extend(f"{kpi.sample_sql} as n_{kpi.name}" for kpi in kpis)
         if anchor.count_column is not None:
             columns.insert(0, f"count(*) as {anchor.count_column}")
+        return (
+            f"{anchor.name} as (select period, segment, {', '.join(columns)} "
+            f"from {self._family_rows(anchor)} group by period, segment)"
+        )
+
+    @staticmethod
+    def _family_rows(anchor: Anchor) -> str:
         if anchor.name == "backlog":
             # Every ticket open at each snapshot: created by then and not yet out of the queue.
-            rows = (
+            return (
                 "(select periods.period, tickets.*, "
                 "epoch(periods.snapshot_at - tickets.created_at) / 86400 as backlog_age_days "
                 "from periods join tickets on tickets.created_at <= periods.snapshot_at "
                 "and tickets.backlog_until > periods.snapshot_at)"
             )
-        else:
-            # ASOF puts each row in the period that contains its anchor instant.
-            rows = (
-                f"(select periods.period, facts.* from {anchor.facts} as facts "
-                f"asof join periods on facts.{anchor.date_column} >= periods.starts_at "
-                f"where facts.{anchor.date_column} < (select max(ends_at) from periods) "
-                f"and ({anchor.condition}))"
-            )
+        # ASOF puts each row in the period that contains its anchor instant.
         return (
-            f"{anchor.name} as (select period, segment, {', '.join(columns)} "
-            f"from {rows} group by period, segment)"
+            f"(select periods.period, facts.* from {anchor.facts} as facts "
+            f"asof join periods on facts.{anchor.date_column} >= periods.starts_at "
+            f"where facts.{anchor.date_column} < (select max(ends_at) from periods) "
+            f"and ({anchor.condition}))"
         )
 
     def _segments_cte(self) -> str:

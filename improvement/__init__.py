@@ -1,0 +1,1 @@
+"""The improvement register, its targets and check-ups, and the monthly review report."""

@@ -1,0 +1,291 @@
+"""Targets: a metric in a scope, a baseline frozen when set, a value to reach, a glide path."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Final, Literal, cast
+
+import duckdb
+
+from improvement.metrics import Metric, Sample, measure, metric
+from improvement.periods import add_months, month_end, utc_now
+from improvement.register import get_improvement
+
+Direction = Literal["lower", "higher"]
+# Check-ups come monthly or quarterly.
+CADENCES: Final = (1, 3)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target of an improvement: where a metric is, and where it should be by when.
+
+    Attributes:
+        target_id: Its number.
+        improvement_id: The register entry it belongs to.
+        metric: What it measures (see :func:`improvement.metrics.metric`).
+        root_cause_id: The root cause it is scoped to, if any.
+        scope: Segment filters, e.g. ``{"team": "Billing"}``; empty for the whole desk.
+        direction: Whether lower or higher is better.
+        baseline_start: First day of the baseline period.
+        baseline_end: Last day of the baseline period.
+        baseline_value: The metric over the baseline period, frozen at creation.
+        baseline_n: Rows, responses or documents behind the baseline.
+        baseline_sample: What significance tests compare later periods with.
+        target_value: The value to reach.
+        target_input: The target as given: an absolute value ("45") or a change ("-30%").
+        start_date: When the change starts to act: the glide path leaves the baseline here.
+        due_date: When the target value should be reached.
+        cadence_months: Months between check-ups (1 or 3).
+        created_at: When it was set (UTC).
+        author: Who set it.
+    """
+
+    target_id: int
+    improvement_id: int
+    metric: str
+    root_cause_id: int | None
+    scope: Mapping[str, str]
+    direction: Direction
+    baseline_start: date
+    baseline_end: date
+    baseline_value: float
+    baseline_n: int
+    baseline_sample: Sample
+    target_value: float
+    target_input: str
+    start_date: date
+    due_date: date
+    cadence_months: int
+    created_at: datetime
+    author: str
+
+    @property
+    def measured(self) -> Metric:
+        """The metric it measures."""
+        return metric(self.metric)
+
+    @property
+    def description(self) -> str:
+        """The metric and its scope in words, e.g. "SLA first response compliance, team Billing"."""
+        parts = [self.measured.label]
+        if self.root_cause_id is not None:
+            parts.append(f"root cause {self.root_cause_id}")
+        parts.extend(f"{dimension} {value}" for dimension, value in sorted(self.scope.items()))
+        return ", ".join(parts)
+
+    def glide_value(self, day: date) -> float:
+        """Where the metric should be on ``day``: straight from baseline to target.
+
+        Before the start date it is the baseline, after the due date the target.
+        """
+        span = (self.due_date - self.start_date).days
+        progress = min(1.0, max(0.0, (day - self.start_date).days / span))
+        return self.baseline_value + progress * (self.target_value - self.baseline_value)
+
+    def checkup_months(self) -> list[date]:
+        """The months a check-up is planned for: every cadence from the start to the due date.
+
+        A monthly target is checked every month from the start date's month; a quarterly one
+        at the end of each full quarter after the start.
+        """
+        months = []
+        month = add_months(self.start_date.replace(day=1), self.cadence_months - 1)
+        while month <= self.due_date:
+            months.append(month)
+            month = add_months(month, self.cadence_months)
+        return months
+
+    def checkup_period(self, month: date) -> tuple[date, date]:
+        """The dates a check-up of ``month`` measures: the cadence's months ending with it."""
+        return add_months(month, 1 - self.cadence_months), month_end(month)
+
+
+def target_value_from(text: str, baseline_value: float) -> float:
+    """Read a target as given: an absolute value ("45", "0.9") or a change ("-30%", "+5%").
+
+    Raises:
+        ValueError: for text that is neither.
+    """
+    cleaned = text.strip().replace(" ", "")
+    try:
+        if cleaned.endswith("%"):
+            return baseline_value * (1 + float(cleaned[:-1]) / 100)
+        return float(cleaned)
+    except ValueError as bad:
+        raise ValueError(
+            f"A target is a value (45, 0.9) or a change against the baseline (-30%), not {text!r}."
+        ) from bad
+
+
+def add_target(
+    workspace: sqlite3.Connection,
+    warehouse: duckdb.DuckDBPyConnection,
+    *,
+    improvement_id: int,
+    metric_name: str,
+    target: str,
+    baseline_start: date,
+    baseline_end: date,
+    start_date: date,
+    due_date: date,
+    author: str,
+    root_cause_id: int | None = None,
+    scope: Mapping[str, str] | None = None,
+    direction: Direction | None = None,
+    cadence_months: int = 1,
+    as_of: datetime | None = None,
+) -> Target:
+    """Set a target: measure and freeze its baseline, then store it.
+
+    Args:
+        workspace: An open workspace.
+        warehouse: A warehouse connection (read-only is enough).
+        improvement_id: The register entry.
+        metric_name: A KPI name or a root-cause metric (:func:`improvement.metrics.metric`).
+        target: The value to reach, absolute ("45") or as a change on the baseline ("-30%").
+        baseline_start: First day of the baseline (a month's first day).
+        baseline_end: Last day of the baseline (a month's last day).
+        start_date: When the change starts to act.
+        due_date: When the target should be reached.
+        author: Who sets it.
+        root_cause_id: Scope it to a root cause (required for root-cause metrics).
+        scope: Segment filters (team, channel, priority, language).
+        direction: lower or higher is better; the metric's own direction when None.
+        cadence_months: 1 (monthly check-ups) or 3 (quarterly).
+        as_of: Evaluation instant for open tickets; now when None.
+
+    Returns:
+        The stored target.
+
+    Raises:
+        ValueError: for an unknown metric, bad dates, a baseline without data, or a target that
+            is not an improvement on the baseline.
+        KeyError: for an unknown improvement.
+    """
+    get_improvement(workspace, improvement_id)
+    chosen = metric(metric_name)
+    if not author.strip():
+        raise ValueError("author must not be empty.")
+    if baseline_start.day != 1 or baseline_end != month_end(baseline_end):
+        raise ValueError("A baseline covers whole months: from a first to a last day of a month.")
+    if baseline_end < baseline_start or due_date <= start_date:
+        raise ValueError("The baseline must not end before it starts, nor be due before its start.")
+    if cadence_months not in CADENCES:
+        raise ValueError("cadence_months is 1 (monthly) or 3 (quarterly).")
+    better = direction or chosen.better
+    if better is None:
+        raise ValueError(f"{chosen.label} has no better direction: give one (lower or higher).")
+    baseline = measure(
+        warehouse,
+        metric_name,
+        period_start=baseline_start,
+        period_end=baseline_end,
+        root_cause_id=root_cause_id,
+        scope=scope,
+        as_of=as_of,
+    )
+    if baseline.value is None:
+        raise ValueError(
+            f"No baseline: {chosen.label} has no data from {baseline_start} to {baseline_end}"
+            + (f" ({baseline.reason})." if baseline.reason else ".")
+        )
+    target_value = target_value_from(target, baseline.value)
+    if (target_value - baseline.value) * (1 if better == "higher" else -1) <= 0:
+        raise ValueError(
+            f"{chosen.label} is better {better}: a target of {target_value:g} against a baseline "
+            f"of {baseline.value:g} is no improvement."
+        )
+    cursor = workspace.execute(
+        """
+        insert into targets (improvement_id, metric, root_cause_id, scope_json, direction,
+            baseline_start, baseline_end, baseline_value, baseline_n, baseline_sample_json,
+            target_value, target_input, start_date, due_date, cadence_months, created_at, author)
+        values (:improvement_id, :metric, :root_cause_id, :scope_json, :direction,
+            :baseline_start, :baseline_end, :baseline_value, :baseline_n, :baseline_sample_json,
+            :target_value, :target_input, :start_date, :due_date, :cadence_months, :created_at,
+            :author)
+        """,
+        {
+            "improvement_id": improvement_id,
+            "metric": metric_name,
+            "root_cause_id": root_cause_id,
+            "scope_json": json.dumps(dict(sorted((scope or {}).items()))),
+            "direction": better,
+            "baseline_start": baseline_start.isoformat(),
+            "baseline_end": baseline_end.isoformat(),
+            "baseline_value": baseline.value,
+            "baseline_n": baseline.n,
+            "baseline_sample_json": json.dumps(baseline.sample),
+            "target_value": target_value,
+            "target_input": target.strip(),
+            "start_date": start_date.isoformat(),
+            "due_date": due_date.isoformat(),
+            "cadence_months": cadence_months,
+            "created_at": utc_now(),
+            "author": author.strip(),
+        },
+    )
+    return get_target(workspace, int(cursor.lastrowid or 0))
+
+
+def get_target(workspace: sqlite3.Connection, target_id: int) -> Target:
+    """One target by its number.
+
+    Raises:
+        KeyError: if there is no such target.
+    """
+    found = _targets(workspace, "where target_id = ?", (target_id,))
+    if not found:
+        raise KeyError(f"There is no target {target_id}.")
+    return found[0]
+
+
+def list_targets(
+    workspace: sqlite3.Connection, *, improvement_id: int | None = None
+) -> list[Target]:
+    """Targets in the order they were set, of one improvement or of all."""
+    if improvement_id is None:
+        return _targets(workspace, "", ())
+    return _targets(workspace, "where improvement_id = ?", (improvement_id,))
+
+
+_SELECT_TARGETS: Final = """
+    select target_id, improvement_id, metric, root_cause_id, scope_json, direction,
+        baseline_start, baseline_end, baseline_value, baseline_n, baseline_sample_json,
+        target_value, target_input, start_date, due_date, cadence_months, created_at, author
+    from targets
+"""
+
+
+def _targets(
+    workspace: sqlite3.Connection, where: str, parameters: tuple[object, ...]
+) -> list[Target]:
+    rows = workspace.execute(f"{_SELECT_TARGETS} {where} order by target_id", parameters)
+    return [
+        Target(
+            target_id=int(row[0]),
+            improvement_id=int(row[1]),
+            metric=row[2],
+            root_cause_id=None if row[3] is None else int(row[3]),
+            scope=json.loads(row[4]),
+            direction=cast(Direction, row[5]),
+            baseline_start=date.fromisoformat(row[6]),
+            baseline_end=date.fromisoformat(row[7]),
+            baseline_value=float(row[8]),
+            baseline_n=int(row[9]),
+            baseline_sample=json.loads(row[10]),
+            target_value=float(row[11]),
+            target_input=row[12],
+            start_date=date.fromisoformat(row[13]),
+            due_date=date.fromisoformat(row[14]),
+            cadence_months=int(row[15]),
+            created_at=datetime.fromisoformat(row[16]),
+            author=row[17],
+        )
+        for row in rows.fetchall()
+    ]
