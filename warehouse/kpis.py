@@ -867,7 +867,10 @@ class _KpiQuery:
     def _segments_cte(self) -> str:
         if self.by is None:
             return "segments as (select null::varchar as segment)"
-        families = " union ".join(f"select segment from {anchor.name}" for anchor in self.anchors)
+        # Distinct even with one family: each family has a row per period and segment.
+        families = " union ".join(
+            f"select distinct segment from {anchor.name}" for anchor in self.anchors
+        )
         return f"segments as ({families})"
 
     def _final_select(self) -> str:

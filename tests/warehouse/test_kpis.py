@@ -483,6 +483,27 @@ def test_kpis_split_by_team_and_month(kpi_warehouse: KpiWarehouse) -> None:
     assert math.isnan(cells[("2025-02", "beta")][1])
 
 
+def test_one_kpi_split_by_segment_has_one_row_per_period_and_segment(
+    kpi_warehouse: KpiWarehouse,
+) -> None:
+    # One KPI family: its segments must not repeat once per period with data.
+    for ticket_id, team, created in [
+        ("1", "alpha", "2025-02-03 09:00"),
+        ("2", "alpha", "2025-03-03 09:00"),
+        ("3", "beta", "2025-03-04 09:00"),
+    ]:
+        kpi_warehouse.ticket(ticket_id, created, team=team)
+
+    table = kpi_warehouse.kpis("escalation_rate", by="team")
+
+    assert sorted(zip(table["period"].dt.strftime("%Y-%m"), table["team"], strict=True)) == [
+        ("2025-02", "alpha"),
+        ("2025-02", "beta"),
+        ("2025-03", "alpha"),
+        ("2025-03", "beta"),
+    ]
+
+
 def test_a_filter_keeps_only_matching_tickets_and_surveys(kpi_warehouse: KpiWarehouse) -> None:
     kpi_warehouse.ticket("1", "2025-03-03 09:00", channel="email")
     kpi_warehouse.ticket("2", "2025-03-03 09:00", channel="phone")

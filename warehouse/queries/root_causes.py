@@ -19,8 +19,10 @@ import numpy as np
 import pandas as pd
 
 from warehouse.kpis import (
+    KPIS,
     ROOT_CAUSE_MEMBERS_SQL,
     Grain,
+    Kpi,
     kpi_table,
     local_midnight_utc,
     reporting_time_zone,
@@ -193,19 +195,18 @@ def root_cause_kpis(
     return merged[ordered + [c for c in table.columns if c not in ordered]]
 
 
-RESPONSES_SQL: Final = _after(
-    {"root_cause_members": ROOT_CAUSE_MEMBERS_SQL},
-    """
+# The registry KPI behind each impact score: its formula is evaluated on each response alone,
+# so the mean of those points is the KPI itself (a CSAT score; +100/0/-100 for NPS).
+IMPACT_KPIS: Final = {"csat": "csat_mean", "nps": "nps"}
+
+
+def _responses_sql(kpi: Kpi) -> str:
+    # Only the registry's own formula text is put into the SQL; values are $parameters.
+    return _after(
+        {"root_cause_members": ROOT_CAUSE_MEMBERS_SQL},
+        f"""
     scored as (
-        select
-            source_system,
-            response_id,
-            -- The mean of these points is the registry's csat_mean or nps: a promoter adds
-            -- 100, a detractor takes 100 away, a passive adds 0.
-            case $score
-                when 'csat' then csat_score::double
-                when 'nps' then 100 * (is_promoter::int - is_detractor::int)
-            end as points
+        select source_system, response_id, {kpi.sql} as points
         from marts.survey_facts
         where ($starts_at is null or answered_at >= $starts_at)
             and ($ends_at is null or answered_at < $ends_at)
@@ -213,6 +214,7 @@ RESPONSES_SQL: Final = _after(
             and ($channel is null or channel = $channel)
             and ($priority is null or priority = $priority)
             and ($language is null or language = $language)
+        group by source_system, response_id
     )
     select
         scored.points,
@@ -226,8 +228,11 @@ RESPONSES_SQL: Final = _after(
     where scored.points is not null
     group by scored.source_system, scored.response_id, scored.points
     order by scored.source_system, scored.response_id
-""",
-)
+""",  # noqa: S608
+    )
+
+
+RESPONSES_SQL: Final = {score: _responses_sql(KPIS[name]) for score, name in IMPACT_KPIS.items()}
 
 
 def root_cause_impact(
@@ -249,7 +254,7 @@ def root_cause_impact(
 
     Args:
         con: A warehouse connection (read-only is enough).
-        score: ``csat`` (mean 1-5 score) or ``nps`` (points -100 to 100).
+        score: ``csat`` (the registry's ``csat_mean``) or ``nps`` (its ``nps``, -100 to 100).
         min_responses: Fewest responses with, and without, the root cause for a value.
         confidence: Coverage of the interval.
         resamples: Bootstrap resamples.
@@ -262,9 +267,10 @@ def root_cause_impact(
         ``score_without``, ``difference``, ``ci_low``, ``ci_high``, ``is_clear`` (the
         interval excludes 0), ``reason`` (why no value, or why it may be noise; else None).
     """
-    parameters = _scope_parameters(con, scope) | {"score": score}
+    _check_choice("score", score, tuple(IMPACT_KPIS))
+    parameters = _scope_parameters(con, scope)
     del parameters["time_zone"]  # responses are scoped by instant; no local dates needed
-    responses = con.execute(RESPONSES_SQL, parameters).df()
+    responses = con.execute(RESPONSES_SQL[score], parameters).df()
     points = responses["points"].to_numpy(dtype=np.float64)
     memberships = responses["root_cause_ids"].explode().dropna()
     member_rows = memberships.index.to_numpy()
