@@ -18,6 +18,14 @@ from rich.table import Table
 from rich.text import Text
 
 from critica.config import CriticaConfig, load_config
+from critica.improvement_cli import (
+    checkup,
+    improvement_app,
+    note,
+    report,
+    seed_demo_improvement,
+    target_app,
+)
 from critica.topics_cli import fit_or_assign, run_assign, topics_app
 from etl.pipeline import FileOutcome, load_exports
 from etl.profiles import ALL_PROFILES, profile_named
@@ -33,6 +41,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(topics_app, name="topics")
+app.add_typer(improvement_app, name="improvement")
+app.add_typer(target_app, name="target")
+app.command()(checkup)
+app.command()(note)
+app.command()(report)
 console = Console()
 errors = Console(stderr=True)
 
@@ -141,8 +154,17 @@ def demo(
     connection = open_for_reading(_state.config.warehouse)
     month = last_full_month(connection)
     _print_summary(connection, month)
+    seeded = seed_demo_improvement(
+        _state.config.warehouse, exports.root_cause_truth if root_causes else None
+    )
+    if seeded is not None:
+        console.print(
+            f"Improvement register: '{seeded.title}' with its targets and monthly check-ups "
+            f"(critica improvement show {seeded.improvement_id})"
+        )
     console.print(
         f"\nNext: [bold]critica kpis --by team --month {month:%Y-%m}[/bold] · "
+        f"[bold]critica report --month {month:%Y-%m}[/bold] · "
         "[bold]critica quarantine[/bold] · notebooks/01-explore-warehouse.ipynb"
     )
 

@@ -196,28 +196,27 @@ def compare_rates(
     """Two event counts over different lengths of time (e.g. complaints per month).
 
     Under "no change" the actual count, given the total, is binomial with the actual period's
-    share of the time: the exact conditional test. The change is in events per unit of
-    exposure, with a normal interval from the Poisson variances.
+    share of the time: the exact conditional test. Its Clopper-Pearson interval gives one for
+    the rate ratio, which times the baseline rate is the interval of the change in events per
+    unit of exposure (none when the baseline had no events).
     """
     rate0, rate1 = baseline_count / baseline_exposure, actual_count / actual_exposure
     total = baseline_count + actual_count
-    p_value = (
-        1.0
-        if total == 0
-        else float(
-            stats.binomtest(
-                actual_count, total, actual_exposure / (baseline_exposure + actual_exposure)
-            ).pvalue
-        )
+    if total == 0:
+        return ChangeTest("poisson_rates", 0.0, None, None, 1.0, confidence)
+    test = stats.binomtest(
+        actual_count, total, actual_exposure / (baseline_exposure + actual_exposure)
     )
-    se = math.sqrt(baseline_count / baseline_exposure**2 + actual_count / actual_exposure**2)
-    change = rate1 - rate0
+    ci_low = ci_high = None
+    if baseline_count > 0:
+        share = test.proportion_ci(confidence_level=confidence, method="exact")
+        odds_to_ratio = baseline_exposure / actual_exposure
+        ratio_low = share.low / (1 - share.low) * odds_to_ratio
+        ci_low = rate0 * (ratio_low - 1)
+        if share.high < 1:
+            ci_high = rate0 * (share.high / (1 - share.high) * odds_to_ratio - 1)
     return ChangeTest(
-        "poisson_rates",
-        change,
-        *_normal_interval(change, se, confidence),
-        p_value=p_value,
-        confidence=confidence,
+        "poisson_rates", rate1 - rate0, ci_low, ci_high, float(test.pvalue), confidence
     )
 
 

@@ -69,12 +69,16 @@ class Target:
         """The metric it measures."""
         return metric(self.metric)
 
-    @property
-    def description(self) -> str:
-        """The metric and its scope in words, e.g. "SLA first response compliance, team Billing"."""
+    def describe(self, root_cause_labels: Mapping[int, str] | None = None) -> str:
+        """The metric and its scope in words, e.g. "SLA first response compliance, team Billing".
+
+        Args:
+            root_cause_labels: Root-cause labels by id, to name the root cause by its label.
+        """
         parts = [self.measured.label]
         if self.root_cause_id is not None:
-            parts.append(f"root cause {self.root_cause_id}")
+            label = (root_cause_labels or {}).get(self.root_cause_id)
+            parts.append(f"root cause {self.root_cause_id}" + (f" ({label})" if label else ""))
         parts.extend(f"{dimension} {value}" for dimension, value in sorted(self.scope.items()))
         return ", ".join(parts)
 
