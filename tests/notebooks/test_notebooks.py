@@ -39,7 +39,7 @@ def test_the_notebook_runs_on_the_demo_warehouse(
     monkeypatch.setenv("CRITICA_WAREHOUSE", str(demo_warehouse))
     document = nbformat.read(notebook, as_version=4)
     NotebookClient(
-        document, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+        document, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
     ).execute()
     outputs = [o for cell in document.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
