@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+import dashboard
 from critica.config import CriticaConfig, load_config
 from critica.improvement_cli import (
     checkup,
@@ -130,8 +133,12 @@ def demo(
         bool,
         typer.Option(help="Cluster the complaints into root causes (embeds every complaint)."),
     ] = True,
+    serve: Annotated[
+        bool, typer.Option(help="Then start the dashboard on the demo data (Ctrl+C stops it).")
+    ] = True,
+    port: Annotated[int, typer.Option(help="The dashboard's port (with --serve).")] = 8501,
 ) -> None:
-    """Generate the demo exports, load them through the real ETL and show the KPIs."""
+    """Generate the demo exports, load them through the real ETL, show the KPIs, serve them."""
     from demo.clock import TIME_ZONE, business_calendar
     from demo.generator import write_demo_exports
 
@@ -167,6 +174,42 @@ def demo(
         f"[bold]critica report --month {month:%Y-%m}[/bold] · "
         "[bold]critica quarantine[/bold] · notebooks/01-explore-warehouse.ipynb"
     )
+    if serve:
+        _serve_dashboard(port=port, address="localhost")
+
+
+@app.command(name="serve")
+def serve_command(
+    port: Annotated[int, typer.Option(help="Port the dashboard listens on.")] = 8501,
+    address: Annotated[
+        str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")
+    ] = "localhost",
+) -> None:
+    """Start the dashboard (Streamlit) on the warehouse; Ctrl+C stops it."""
+    _serve_dashboard(port=port, address=address)
+
+
+def _serve_dashboard(*, port: int, address: str) -> None:
+    # A missing or empty warehouse is explained by the dashboard itself, with what to run.
+    warehouse = _state.config.warehouse.resolve()
+    app_script = Path(dashboard.__file__).with_name("app.py")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app_script),
+        "--server.headless=true", f"--server.port={port}", f"--server.address={address}",
+        "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+        "--client.toolbarMode=minimal", "--theme.primaryColor=#0072B2",
+    ]  # fmt: skip
+    console.print(
+        f"Dashboard on [bold]http://{address}:{port}[/bold] reading {warehouse} (Ctrl+C stops it)"
+    )
+    try:
+        completed = subprocess.run(
+            command, env={**os.environ, "CRITICA_WAREHOUSE": str(warehouse)}, check=False
+        )
+    except KeyboardInterrupt:
+        return
+    if completed.returncode not in (0, -2):
+        raise typer.Exit(completed.returncode)
 
 
 @app.command()

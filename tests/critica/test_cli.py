@@ -318,6 +318,7 @@ def test_demo_writes_the_exports_loads_them_and_prints_the_kpis(tmp_path: Path) 
         "--out",
         exports,
         "--no-root-causes",
+        "--no-serve",
     )
 
     assert result.exit_code == 0, result.output

@@ -1,0 +1,1 @@
+"""The dashboard's pages: each a script that Streamlit runs, drawing what dashboard.data returns."""

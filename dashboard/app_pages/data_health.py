@@ -1,0 +1,73 @@
+"""Data health: what was loaded when, what was rejected and why, and how fresh the data is."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.filters import current_view
+from dashboard.tables import downloadable_table
+
+view = current_view()
+st.title("Data health")
+st.caption(f"Warehouse `{view.source.path}`")
+
+history = data.load_history(view.source)
+first_day, last_day = data.coverage(view.source)
+reasons = data.quarantine_reasons(view.source)
+freshness = data.freshness(view.source)
+
+loaded, latest, rejected, oldest = st.columns(4)
+loaded.metric(
+    "Last load",
+    f"{freshness.last_load_at:%d %b %Y %H:%M} UTC" if freshness.last_load_at else "never",
+    help="When the newest file was loaded.",
+    border=True,
+)
+latest.metric(
+    "Data up to",
+    f"{last_day:%d %b %Y}" if last_day else "–",
+    delta=f"{freshness.days_behind} days ago" if freshness.days_behind is not None else None,
+    delta_color="off",
+    help="The newest day any ticket or survey event falls on.",
+    border=True,
+)
+rejected.metric(
+    "Rows in quarantine",
+    f"{int(reasons['count_rows'].sum()):,}" if not reasons.empty else "0",
+    help="Rows that could not be loaded; each is kept with its file, line, column and reason.",
+    border=True,
+)
+oldest.metric(
+    "Data from", f"{first_day:%d %b %Y}" if first_day else "–", help="The oldest day.", border=True
+)
+if freshness.failed_loads:
+    st.warning(
+        f"{freshness.failed_loads} of the last {len(history)} loads failed; their files were "
+        "not loaded. See the error in the load history."
+    )
+
+st.subheader("Load history")
+downloadable_table(
+    history,
+    name="Load history",
+    column_config={"started_at": st.column_config.DatetimeColumn("Started (UTC)")},
+)
+
+st.subheader("Quarantine")
+if reasons.empty:
+    st.success("No rejected rows: every row read was loaded or merged.")
+else:
+    chart, table = st.columns([2, 3])
+    chart.plotly_chart(
+        charts.counts(reasons.head(12), label=("column_name", "reason"), count="count_rows")
+    )
+    with table:
+        downloadable_table(reasons, name="Quarantine reasons")
+    st.markdown("**Every rejected row**, with the raw line as read")
+    downloadable_table(
+        data.quarantined_rows(view.source),
+        name="Quarantined rows",
+        column_config={"rejected_at": st.column_config.DatetimeColumn("Rejected (UTC)")},
+        height=360,
+    )

@@ -1,0 +1,82 @@
+"""Overview: the desk's headline KPIs for the chosen period, against the period before."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.filters import current_view
+from dashboard.formatting import (
+    change_colour,
+    format_change,
+    format_value,
+    is_missing,
+    kpi_column_config,
+)
+from dashboard.tables import downloadable_table
+
+TILE_KPIS: Final = (
+    "first_response_minutes_median",
+    "full_resolution_minutes_median",
+    "sla_response_compliance",
+    "sla_resolution_compliance",
+    "reopen_rate",
+    "escalation_rate",
+    "csat_mean",
+    "nps",
+    "complaints_per_1000_tickets",
+    "backlog",
+)
+HISTORY_PERIODS: Final = 12
+TILES_PER_ROW: Final = 5
+
+view = current_view()
+filters = view.filters
+st.title("Overview")
+st.caption(f"{filters.describe()} · change against {filters.previous().label}")
+
+history = data.kpi_table(
+    view.source,
+    TILE_KPIS,
+    grain=filters.grain,
+    period_start=filters.history_start(HISTORY_PERIODS),
+    period_end=filters.period_end,
+    segment_filters=filters.segments,
+)
+current = history[history["period"] == filters.period]
+previous = history[history["period"] == filters.previous().period]
+if current.empty or current[list(TILE_KPIS)].isna().all(axis=None):
+    st.info(
+        f"No tickets or surveys in {filters.label} for this view. Choose another period or "
+        "clear a filter in the sidebar."
+    )
+    st.stop()
+
+for row_start in range(0, len(TILE_KPIS), TILES_PER_ROW):
+    columns = st.columns(TILES_PER_ROW)
+    for column, name in zip(
+        columns, TILE_KPIS[row_start : row_start + TILES_PER_ROW], strict=False
+    ):
+        kpi = data.KPIS[name]
+        value = current[name].iloc[0]
+        before = previous[name].iloc[0] if not previous.empty else None
+        column.metric(
+            kpi.label,
+            format_value(value, kpi.unit),
+            delta=format_change(value, before, kpi.unit),
+            delta_color=change_colour(kpi),
+            help=kpi.definition,
+            border=True,
+            # The trend of the periods with a value (a sparkline cannot draw gaps).
+            chart_data=[float(v) for v in history[name] if not is_missing(v)],
+            chart_type="area" if kpi.is_count else "line",
+        )
+
+st.subheader(f"The last {HISTORY_PERIODS} periods")
+downloadable_table(
+    history,
+    name=f"KPIs by {filters.grain}",
+    column_config={"period": st.column_config.DateColumn("Period"), **kpi_column_config(TILE_KPIS)},
+)

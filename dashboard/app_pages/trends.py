@@ -1,0 +1,71 @@
+"""Trends: any KPI over time, for the desk or split by a segment, against its targets."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.filters import current_view
+from dashboard.formatting import kpi_column_config
+from dashboard.tables import downloadable_table
+
+HISTORY_PERIODS: Final = {"week": 26, "month": 12, "quarter": 8}
+SPLITS: Final[dict[data.Dimension | None, str]] = {
+    None: "Whole desk",
+    "team": "Team",
+    "channel": "Channel",
+    "priority": "Priority",
+    "language": "Language",
+    "agent": "Agent",
+}
+
+view = current_view()
+filters = view.filters
+periods = HISTORY_PERIODS[filters.grain]
+st.title("Trends")
+st.caption(f"The {periods} {filters.grain}s up to {filters.label} · {filters.describe()}")
+
+choice, split = st.columns([3, 2])
+kpi_name = choice.selectbox(
+    "KPI",
+    list(data.KPIS),
+    index=list(data.KPIS).index("csat_mean"),
+    format_func=lambda name: data.KPIS[name].label,
+    key="trend_kpi",
+    bind="query-params",
+)
+by = split.segmented_control(
+    "Split by", list(SPLITS), format_func=lambda key: SPLITS[key], key="trend_by"
+)
+kpi = data.KPIS[kpi_name]
+st.caption(f"**{kpi.label}**: {kpi.definition} Counts: {kpi.counts}")
+
+trend = data.kpi_table(
+    view.source,
+    (kpi_name,),
+    grain=filters.grain,
+    period_start=filters.history_start(periods),
+    period_end=filters.period_end,
+    segment_filters=filters.segments,
+    by=by,
+)
+if trend[kpi_name].isna().all():
+    st.info(
+        f"No {kpi.label.lower()} in these {periods} {filters.grain}s for this view: "
+        f"{kpi.counts.lower()} Choose another KPI or clear a filter."
+    )
+    st.stop()
+
+st.plotly_chart(charts.kpi_over_time(trend, kpi, by=by))
+
+st.subheader("Values")
+downloadable_table(
+    trend,
+    name=f"{kpi.label} by {by or filters.grain}",
+    column_config={
+        "period": st.column_config.DateColumn("Period"),
+        **kpi_column_config([kpi_name]),
+    },
+)

@@ -1,0 +1,218 @@
+"""Pure functions from a DataFrame to a plotly figure, with one look for every chart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.data import Kpi
+
+# One palette, colour-blind safe (Okabe-Ito), in the order series appear.
+PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+)  # fmt: skip
+TARGET_COLOUR = "#D55E00"
+
+
+def _axis_format(kpi: Kpi) -> dict[str, object]:
+    if kpi.unit == "fraction":
+        return {"tickformat": ".0%"}
+    if kpi.unit == "minutes":
+        return {"title": {"text": "minutes"}, "tickformat": ",.0f"}
+    return {"tickformat": ",.2~f"}
+
+
+def _styled(figure: go.Figure, *, height: int) -> go.Figure:
+    figure.update_layout(
+        height=height,
+        margin={"l": 8, "r": 8, "t": 36, "b": 8},
+        colorway=PALETTE,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hovermode="x unified",
+    )
+    return figure
+
+
+def kpi_over_time(
+    frame: pd.DataFrame,
+    kpi: Kpi,
+    *,
+    by: str | None = None,
+    targets: Sequence[tuple[str, float]] = (),
+    height: int = 380,
+) -> go.Figure:
+    """One line per segment (or one for the desk) of a KPI over ``period``, with target lines.
+
+    Args:
+        frame: ``period``, the KPI column and, when split, the ``by`` column.
+        kpi: The KPI drawn.
+        by: Segment column, or None.
+        targets: (name, value) of each target line to draw.
+        height: Figure height in pixels.
+    """
+    figure = go.Figure()
+    groups = frame.groupby(by, sort=True) if by else [(kpi.label, frame)]
+    for name, rows in groups:
+        figure.add_trace(
+            go.Scatter(
+                x=rows["period"],
+                y=rows[kpi.name],
+                name=str(name),
+                mode="lines+markers",
+                connectgaps=False,
+            )
+        )
+    for name, value in targets:
+        figure.add_hline(
+            y=value,
+            line={"color": TARGET_COLOUR, "dash": "dash", "width": 1.5},
+            annotation_text=name,
+            annotation_position="top left",
+        )
+    figure.update_yaxes(**_axis_format(kpi), rangemode="tozero")
+    figure.update_layout(showlegend=by is not None)
+    return _styled(figure, height=height)
+
+
+def kpi_by_segment(frame: pd.DataFrame, kpi: Kpi, *, segment: str, height: int = 320) -> go.Figure:
+    """Horizontal bars of one KPI per segment, the largest value on top."""
+    return by_segment(
+        frame, segment=segment, value=kpi.name, title=kpi.label, unit=kpi.unit, height=height
+    )
+
+
+def by_segment(
+    frame: pd.DataFrame, *, segment: str, value: str, title: str, unit: str, height: int = 320
+) -> go.Figure:
+    """Horizontal bars of ``value`` per segment, the largest on top; ``unit`` formats the axis."""
+    ordered = frame.dropna(subset=[value]).sort_values(value)
+    figure = go.Figure(
+        go.Bar(
+            x=ordered[value],
+            y=ordered[segment].astype(str),
+            orientation="h",
+            marker_color=PALETTE[0],
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(tickformat=".0%" if unit == "fraction" else ",.2~f")
+    figure.update_layout(title={"text": title, "font": {"size": 14}}, hovermode="closest")
+    return _styled(figure, height=height)
+
+
+def shares_by_segment(
+    frame: pd.DataFrame, *, segment: str, shares: Mapping[str, str], height: int = 360
+) -> go.Figure:
+    """Stacked 100 % bars: how each segment's rows split between the ``shares`` columns.
+
+    Args:
+        frame: One row per segment with a 0-1 column per share.
+        segment: The segment column.
+        shares: Share column to its legend label, in stacking order.
+        height: Figure height in pixels.
+    """
+    figure = go.Figure()
+    for column, label in shares.items():
+        figure.add_trace(
+            go.Bar(
+                x=frame[column],
+                y=frame[segment].astype(str),
+                name=label,
+                orientation="h",
+                hovertemplate=f"{label}: %{{x:.1%}}<extra></extra>",
+            )
+        )
+    figure.update_layout(barmode="stack", hovermode="y unified")
+    figure.update_xaxes(tickformat=".0%", range=[0, 1])
+    return _styled(figure, height=height)
+
+
+def counts(
+    frame: pd.DataFrame, *, label: str | Sequence[str], count: str, height: int = 320
+) -> go.Figure:
+    """Horizontal bars of a count per label, the largest on top.
+
+    Args:
+        frame: One row per bar.
+        label: The column naming each bar, or several joined with ": ".
+        count: The count column.
+        height: Figure height in pixels.
+    """
+    columns = [label] if isinstance(label, str) else list(label)
+    ordered = frame.sort_values(count)
+    names = ordered[columns].astype(str).agg(": ".join, axis=1)
+    figure = go.Figure(
+        go.Bar(
+            x=ordered[count],
+            y=names,
+            orientation="h",
+            marker_color=PALETTE[0],
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
+        )
+    )
+    figure.update_layout(hovermode="closest")
+    return _styled(figure, height=height)
+
+
+def volume_over_time(frame: pd.DataFrame, *, height: int = 320) -> go.Figure:
+    """Bars of ``count_documents`` per ``period``: a root cause's complaints over time."""
+    figure = go.Figure(
+        go.Bar(
+            x=frame["period"],
+            y=frame["count_documents"],
+            marker_color=PALETTE[0],
+            hovertemplate="%{x|%d %b %Y}: %{y:,} complaints<extra></extra>",
+        )
+    )
+    figure.update_layout(title={"text": "Complaints", "font": {"size": 14}}, hovermode="closest")
+    return _styled(figure, height=height)
+
+
+def glide_path(
+    progress: pd.DataFrame, *, target_value: float, unit: str, height: int = 300
+) -> go.Figure:
+    """A target's glide path (dashed) against its check-up actuals with their intervals.
+
+    Args:
+        progress: ``month``, ``glide_value``, ``actual_value``, ``ci_low``, ``ci_high``.
+        target_value: The value to reach, drawn as a line.
+        unit: The metric's unit (``fraction`` gives a percent axis).
+        height: Figure height in pixels.
+    """
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=progress["month"],
+            y=progress["glide_value"],
+            name="Glide path",
+            mode="lines",
+            line={"dash": "dash", "color": PALETTE[4]},
+        )
+    )
+    checked = progress.dropna(subset=["actual_value"])
+    figure.add_trace(
+        go.Scatter(
+            x=checked["month"],
+            y=checked["actual_value"],
+            name="Actual",
+            mode="lines+markers",
+            line={"color": PALETTE[0]},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": checked["ci_high"] - checked["actual_value"],
+                "arrayminus": checked["actual_value"] - checked["ci_low"],
+                "thickness": 1,
+            },
+        )
+    )
+    figure.add_hline(
+        y=target_value,
+        line={"color": TARGET_COLOUR, "dash": "dot", "width": 1.5},
+        annotation_text="Target",
+        annotation_position="top left",
+    )
+    figure.update_yaxes(tickformat=".0%" if unit == "fraction" else ",.2~f")
+    return _styled(figure, height=height)

@@ -1,0 +1,211 @@
+"""Each page as a manager uses it, through Streamlit's AppTest on a real demo warehouse."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.filters import Filters, latest_complete_period
+from dashboard.formatting import format_value
+from dashboard.navigation import PAGES
+from warehouse.kpis import KPIS, kpi_table
+from warehouse.queries.data_health import data_coverage, last_full_month
+from warehouse.queries.difficult_contacts import knowledge_gaps
+from warehouse.queries.segments import segment_values
+from warehouse.store import open_for_reading
+
+OpenPage = Callable[..., AppTest]
+
+
+def month_kpis(warehouse: Path, month: date, **filters: str) -> dict[str, object]:
+    """The registry's KPIs of one month, computed straight from the warehouse."""
+    connection = open_for_reading(warehouse)
+    try:
+        end = Filters(grain="month", period=month).period_end
+        table = kpi_table(connection, period_start=month, period_end=end, filters=filters)
+    finally:
+        connection.close()
+    return dict(table.iloc[0])
+
+
+def last_month(warehouse: Path) -> date:
+    connection = open_for_reading(warehouse)
+    try:
+        return last_full_month(connection)
+    finally:
+        connection.close()
+
+
+def a_team(warehouse: Path) -> str:
+    connection = open_for_reading(warehouse)
+    try:
+        return segment_values(connection)["team"][0]
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[page.script for page in PAGES])
+def test_every_page_renders_its_title_without_an_exception(
+    page: object, desk: Path, open_page: OpenPage
+) -> None:
+    app = open_page(desk, page.title)  # type: ignore[attr-defined]
+
+    assert not app.exception, [error.value for error in app.exception]
+    assert [title.value for title in app.title] == [page.title]  # type: ignore[attr-defined]
+
+
+def test_overview_tiles_show_the_registry_values_of_the_last_full_month(
+    desk: Path, open_page: OpenPage
+) -> None:
+    month = last_month(desk)
+    expected = month_kpis(desk, month)
+
+    app = open_page(desk)
+
+    tiles = {metric.label: metric.value for metric in app.metric}
+    for name in ("csat_mean", "nps", "backlog", "sla_resolution_compliance", "escalation_rate"):
+        kpi = KPIS[name]
+        assert tiles[kpi.label] == format_value(expected[name], kpi.unit), name
+    assert f"{month:%B %Y}" in app.caption[0].value
+
+
+def test_a_team_in_the_link_narrows_every_tile_to_that_team(
+    desk: Path, open_page: OpenPage
+) -> None:
+    team = a_team(desk)
+    month = last_month(desk)
+    expected = month_kpis(desk, month, team=team)
+
+    app = open_page(desk, team=team)
+
+    assert app.selectbox(key="team").value == team
+    assert f"team {team}" in app.caption[0].value
+    tiles = {metric.label: metric.value for metric in app.metric}
+    kpi = KPIS["escalation_rate"]
+    assert tiles[kpi.label] == format_value(expected["escalation_rate"], kpi.unit)
+
+
+def test_choosing_a_period_in_the_sidebar_shows_that_period(
+    desk: Path, open_page: OpenPage
+) -> None:
+    month = last_month(desk)
+    earlier = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+    app = open_page(desk)
+
+    app.selectbox(key="period").set_value(earlier.isoformat()).run()
+
+    assert not app.exception
+    assert app.caption[0].value.startswith(f"{earlier:%B %Y}")
+    expected = month_kpis(desk, earlier)
+    kpi = KPIS["csat_mean"]
+    tiles = {metric.label: metric.value for metric in app.metric}
+    assert tiles[kpi.label] == format_value(expected["csat_mean"], kpi.unit)
+
+
+def test_a_period_the_data_does_not_cover_falls_back_to_the_last_full_month(
+    desk: Path, open_page: OpenPage
+) -> None:
+    app = open_page(desk, period="1999-01-01")
+
+    assert not app.exception
+    assert app.caption[0].value.startswith(f"{last_month(desk):%B %Y}")
+
+
+def test_a_quarter_view_compares_against_the_previous_quarter(
+    desk: Path, open_page: OpenPage
+) -> None:
+    app = open_page(desk, grain="Quarter")
+
+    assert not app.exception
+    assert app.caption[0].value.startswith("Q")
+    assert "change against Q" in app.caption[0].value
+
+
+def test_trends_draws_the_chosen_kpi_split_by_team(desk: Path, open_page: OpenPage) -> None:
+    app = open_page(desk, "Trends", trend_kpi=KPIS["reopen_rate"].label)
+
+    app.get("button_group")[0].set_value("team").run()
+
+    assert not app.exception
+    assert app.caption[1].value.startswith(f"**{KPIS['reopen_rate'].label}**")
+    values = app.dataframe[-1].value
+    assert "team" in values.columns
+    assert values["team"].nunique() > 1
+
+
+def test_root_causes_page_says_how_to_compute_them_before_the_first_fit(
+    desk: Path, open_page: OpenPage
+) -> None:
+    app = open_page(desk, "Root causes")
+
+    assert [info.value for info in app.info] == [
+        "Root causes are not computed yet. Run `critica topics fit` to cluster the complaints "
+        "(`critica demo` does it for the demo data); new loads are then assigned automatically."
+    ]
+    assert not app.metric
+
+
+def test_follow_up_shows_service_recovery_among_the_commitment_tiles(
+    desk: Path, open_page: OpenPage
+) -> None:
+    app = open_page(desk, "Follow-up and commitments")
+
+    labels = [metric.label for metric in app.metric]
+    assert labels == [
+        KPIS["follow_up_within_48h_rate"].label,
+        KPIS["callback_promises_kept_rate"].label,
+        KPIS["customer_updates_per_open_day"].label,
+        "Service recovery",
+    ]
+    table = app.dataframe[-1].value
+    assert {"team", "service_recovery_rate", "follow_up_within_48h_rate"} <= set(table.columns)
+
+
+def test_difficult_contacts_lists_the_knowledge_gaps_by_category(
+    desk: Path, open_page: OpenPage
+) -> None:
+    connection = open_for_reading(desk)
+    try:
+        last_day = data_coverage(connection)[1]
+        assert last_day is not None
+        quarter = latest_complete_period(last_day, "quarter")
+        expected = knowledge_gaps(
+            connection,
+            period_start=quarter,
+            period_end=Filters(grain="quarter", period=quarter).period_end,
+        )
+    finally:
+        connection.close()
+
+    app = open_page(desk, "Difficult contacts", grain="Quarter")
+
+    assert not app.exception
+    assert expected["count_requests"].sum() > 0
+    (gaps,) = [frame.value for frame in app.dataframe if "count_requests" in frame.value.columns]
+    assert gaps.to_dict("records") == expected.to_dict("records")
+
+
+def test_data_health_shows_every_load_and_the_quarantined_rows(
+    desk: Path, open_page: OpenPage
+) -> None:
+    app = open_page(desk, "Data health")
+
+    frames = [frame.value for frame in app.dataframe]
+    history = next(frame for frame in frames if "rows_quarantined" in frame.columns)
+    rejected = next(frame for frame in frames if "raw_row" in frame.columns)
+    assert list(history["profile"].sort_values()) == ["jira", "qualtrics", "zendesk"]
+    assert len(rejected) == history["rows_quarantined"].sum()
+
+
+def test_a_missing_warehouse_page_names_the_command_that_creates_one(
+    tmp_path: Path, open_page: OpenPage
+) -> None:
+    app = open_page(tmp_path / "nowhere.duckdb")
+
+    assert not app.exception
+    assert "critica load" in app.error[0].value
+    assert "critica demo" in app.error[0].value
