@@ -1,0 +1,143 @@
+"""Targets: the frozen baseline, target values, the glide path and the planned check-ups."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from improvement.metrics import ROOT_CAUSE_VOLUME, measure
+from improvement.register import Improvement
+from improvement.targets import Target, add_target, get_target, target_value_from
+from tests.warehouse.conftest import KpiWarehouse
+from warehouse.store import open_for_reading, open_for_writing
+
+FIRST_REPLY = "first_response_minutes_median"
+
+
+def set_first_reply_target(
+    workspace: sqlite3.Connection,
+    desk: duckdb.DuckDBPyConnection,
+    rota: Improvement,
+    target: str = "-50%",
+    **options: object,
+) -> Target:
+    arguments: dict[str, object] = {
+        "improvement_id": rota.improvement_id,
+        "metric_name": FIRST_REPLY,
+        "target": target,
+        "baseline_start": date(2025, 1, 1),
+        "baseline_end": date(2025, 3, 31),
+        "start_date": date(2025, 4, 1),
+        "due_date": date(2025, 6, 30),
+        "author": "lead",
+    } | options
+    return add_target(workspace, desk, **arguments)  # type: ignore[arg-type]
+
+
+def test_the_baseline_is_measured_with_its_period_and_row_count(
+    workspace: sqlite3.Connection, desk: duckdb.DuckDBPyConnection, rota: Improvement
+) -> None:
+    target = set_first_reply_target(workspace, desk, rota)
+
+    # Each baseline month waits 100..139 minutes: the median of the three months is 119.5.
+    assert target.baseline_value == pytest.approx(119.5)
+    assert target.baseline_n == 120
+    assert sorted(target.baseline_sample["values"]) == sorted(  # type: ignore[call-overload]
+        float(100 + i) for i in range(40) for _ in range(3)
+    )
+    assert target.target_value == pytest.approx(59.75)
+    assert target.direction == "lower"
+
+
+def test_the_baseline_stays_frozen_when_the_warehouse_changes(
+    workspace: sqlite3.Connection, desk_path: Path, rota: Improvement
+) -> None:
+    target = set_first_reply_target(workspace, open_for_reading(desk_path), rota)
+    with open_for_writing(desk_path) as con:
+        late = KpiWarehouse(con)
+        for i in range(60):
+            late.ticket(
+                f"late-{i}", "2025-02-10 09:00", first_public_reply_at="2025-02-12 09:00",
+                status="solved",
+            )  # fmt: skip
+    reloaded = open_for_reading(desk_path)
+
+    remeasured = measure(
+        reloaded, FIRST_REPLY, period_start=date(2025, 1, 1), period_end=date(2025, 3, 31)
+    )
+    assert remeasured.value != pytest.approx(119.5)
+    assert get_target(workspace, target.target_id) == target
+
+
+def test_a_target_is_an_absolute_value_or_a_change_on_the_baseline() -> None:
+    assert target_value_from("45", 120) == 45
+    assert target_value_from("-30%", 120) == pytest.approx(84)
+    assert target_value_from("+ 5 %", 0.8) == pytest.approx(0.84)
+    with pytest.raises(ValueError, match="-30%"):
+        target_value_from("faster", 120)
+
+
+def test_a_target_that_is_no_improvement_is_refused(
+    workspace: sqlite3.Connection, desk: duckdb.DuckDBPyConnection, rota: Improvement
+) -> None:
+    with pytest.raises(ValueError, match="no improvement"):
+        set_first_reply_target(workspace, desk, rota, target="+10%")
+
+
+def test_a_baseline_without_data_is_refused(
+    workspace: sqlite3.Connection, desk: duckdb.DuckDBPyConnection, rota: Improvement
+) -> None:
+    with pytest.raises(ValueError, match="No baseline"):
+        set_first_reply_target(
+            workspace, desk, rota, baseline_start=date(2024, 6, 1), baseline_end=date(2024, 8, 31)
+        )
+
+
+def test_a_root_cause_metric_needs_a_root_cause(
+    workspace: sqlite3.Connection, desk: duckdb.DuckDBPyConnection, rota: Improvement
+) -> None:
+    with pytest.raises(ValueError, match="needs a root cause"):
+        set_first_reply_target(workspace, desk, rota, metric_name=ROOT_CAUSE_VOLUME)
+
+
+def test_a_scope_narrows_the_baseline_to_a_segment(
+    workspace: sqlite3.Connection, desk: duckdb.DuckDBPyConnection, rota: Improvement
+) -> None:
+    billing = set_first_reply_target(workspace, desk, rota, scope={"team": "Billing"})
+
+    assert billing.baseline_n == 60  # odd-numbered tickets are Billing's
+    assert billing.describe() == "First response time, median (calendar hours), team Billing"
+    with pytest.raises(ValueError, match="scope"):
+        set_first_reply_target(workspace, desk, rota, scope={"agent": "Marco"})
+
+
+def glide_target(cadence_months: int = 1) -> Target:
+    return Target(
+        target_id=1, improvement_id=1, metric=FIRST_REPLY, root_cause_id=None, scope={},
+        direction="lower", baseline_start=date(2025, 1, 1), baseline_end=date(2025, 3, 31),
+        baseline_value=120.0, baseline_n=120, baseline_sample={"values": []}, target_value=60.0,
+        target_input="60", start_date=date(2025, 4, 1), due_date=date(2025, 9, 30),
+        cadence_months=cadence_months, created_at=date(2025, 4, 1), author="lead",  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def test_the_glide_path_runs_straight_from_baseline_to_target() -> None:
+    target = glide_target()
+
+    assert target.glide_value(date(2025, 3, 1)) == 120
+    assert target.glide_value(date(2025, 4, 1)) == 120
+    halfway = date(2025, 4, 1) + (date(2025, 9, 30) - date(2025, 4, 1)) / 2
+    assert target.glide_value(halfway) == pytest.approx(90)
+    assert target.glide_value(date(2025, 9, 30)) == 60
+    assert target.glide_value(date(2025, 12, 31)) == 60
+
+
+def test_check_ups_are_planned_every_month_or_at_the_end_of_each_quarter() -> None:
+    assert glide_target().checkup_months() == [date(2025, m, 1) for m in range(4, 10)]
+    quarterly = glide_target(cadence_months=3)
+    assert quarterly.checkup_months() == [date(2025, 6, 1), date(2025, 9, 1)]
+    assert quarterly.checkup_period(date(2025, 6, 1)) == (date(2025, 4, 1), date(2025, 6, 30))
