@@ -536,29 +536,34 @@ def seed_demo_improvement(warehouse_path: Path, truth_csv: Path | None) -> Impro
         )
         for state in ("accepted", "in_progress"):
             change_state(workspace, entry.improvement_id, state, author=_DEMO_AUTHOR)
-        targets = [
-            add_target(
-                workspace,
-                warehouse,
-                improvement_id=entry.improvement_id,
-                metric_name=metric_name,
-                target=value,
-                baseline_start=add_months(start, -3),
-                baseline_end=month_end(add_months(start, -1)),
-                start_date=start,
-                due_date=month_end(last),
-                author=_DEMO_AUTHOR,
-                root_cause_id=root_cause_id,
-            )
-            for metric_name, value, root_cause_id in (
-                *((name, value, None) for name, value in _DEMO_TARGETS),
-                *([] if slow_cause is None else [(ROOT_CAUSE_VOLUME, "-50%", slow_cause)]),
-            )
-        ]
+        targets = []
+        for metric_name, value, root_cause_id in (
+            *((name, value, None) for name, value in _DEMO_TARGETS),
+            *([] if slow_cause is None else [(ROOT_CAUSE_VOLUME, "-50%", slow_cause)]),
+        ):
+            try:
+                targets.append(
+                    add_target(
+                        workspace,
+                        warehouse,
+                        improvement_id=entry.improvement_id,
+                        metric_name=metric_name,
+                        target=value,
+                        baseline_start=add_months(start, -3),
+                        baseline_end=month_end(add_months(start, -1)),
+                        start_date=start,
+                        due_date=month_end(last),
+                        author=_DEMO_AUTHOR,
+                        root_cause_id=root_cause_id,
+                    )
+                )
+            except ValueError as unreachable:
+                # A tiny demo may have no baseline, or already be at the target: skip that one.
+                errors.print(f"Demo target on {metric_name} not set: {unreachable}")
         for target, month in due_checkups(workspace, last):
             run_checkup(workspace, warehouse, target, month, author=_DEMO_AUTHOR)
-        first_target = checkup_history(workspace, targets[0].target_id)
-        for index, body in _DEMO_NOTES:
+        first_target = checkup_history(workspace, targets[0].target_id) if targets else []
+        for index, body in _DEMO_NOTES if len(first_target) >= len(_DEMO_NOTES) else ():
             add_note(workspace, first_target[index].checkup_id, author=_DEMO_AUTHOR, body=body)
         return get_improvement(workspace, entry.improvement_id)
 
