@@ -58,9 +58,12 @@ MIN_EMERGING_COUNT: Final = 5
 # Languages written right to left: their complaints are shown with dir="rtl".
 RIGHT_TO_LEFT_LANGUAGES: Final = ("ar", "fa", "he", "ur", "yi")
 
-_DOCUMENTS_SQL: Final = (Path(__file__).parent / "root_cause_documents.sql").read_text(
-    encoding="utf-8"
-)
+
+def _query(file_name: str) -> str:
+    return (Path(__file__).parent / file_name).read_text(encoding="utf-8")
+
+
+_DOCUMENTS_SQL: Final = _query("root_cause_documents.sql")
 
 
 class Scope(TypedDict, total=False):
@@ -102,18 +105,21 @@ def _scope_parameters(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str,
         "starts_at": None if start is None else local_midnight_utc(start, time_zone),
         "ends_at": None if end is None else local_midnight_utc(end + timedelta(days=1), time_zone),
         "time_zone": time_zone.key,
-        **{name: scope.get(name) for name in _SEGMENT_FILTERS},
+        **_segment_values(scope),
     }
 
 
 def _kpi_filters(scope: Scope) -> dict[str, str | int]:
-    segments = {
+    return {name: value for name, value in _segment_values(scope).items() if value is not None}
+
+
+def _segment_values(scope: Scope) -> dict[str, str | None]:
+    return {
         "team": scope.get("team"),
         "channel": scope.get("channel"),
         "priority": scope.get("priority"),
         "language": scope.get("language"),
     }
-    return {name: value for name, value in segments.items() if value is not None}
 
 
 CURRENT_ROOT_CAUSES_SQL: Final = """
@@ -340,43 +346,7 @@ _SHOWN_CAUSES_SQL: Final = """
 """
 _DOCUMENTS_AND_CAUSES: Final = {"documents": _DOCUMENTS_SQL, "shown_causes": _SHOWN_CAUSES_SQL}
 
-OVER_TIME_SQL: Final = _after(
-    _DOCUMENTS_AND_CAUSES,
-    """
-    counted as (
-        select date_trunc($grain, local_date)::date as period, root_cause_id,
-            count(*) as count_documents
-        from documents
-        group by all
-    ),
-    periods as (
-        select unnest(range(
-            min(period)::timestamp,
-            max(period)::timestamp + interval 1 day,
-            case $grain when 'week' then interval 1 week else interval 1 month end
-        ))::date as period
-        from counted
-    ),
-    totals as (
-        select period, sum(count_documents)::bigint as count_complaints
-        from counted
-        group by period
-    )
-    select
-        periods.period,
-        shown_causes.root_cause_id,
-        shown_causes.root_cause_label,
-        coalesce(counted.count_documents, 0) as count_documents,
-        coalesce(totals.count_complaints, 0) as count_complaints,
-        coalesce(counted.count_documents, 0) / nullif(totals.count_complaints, 0)
-            as share_of_complaints
-    from periods
-    cross join shown_causes
-    left join counted using (period, root_cause_id)
-    left join totals using (period)
-    order by periods.period, shown_causes.root_cause_id
-""",
-)
+OVER_TIME_SQL: Final = _after(_DOCUMENTS_AND_CAUSES, _query("root_causes_over_time.sql"))
 
 
 def root_causes_over_time(
@@ -402,39 +372,7 @@ def root_causes_over_time(
     return con.execute(OVER_TIME_SQL, _scope_parameters(con, scope) | {"grain": grain}).df()
 
 
-BY_SEGMENT_SQL: Final = _after(
-    _DOCUMENTS_AND_CAUSES,
-    """
-    counted as (
-        select
-            case $segment
-                when 'team' then team
-                when 'channel' then channel
-                when 'priority' then priority
-                when 'language' then language
-            end as segment,
-            root_cause_id,
-            count(*) as count_documents
-        from documents
-        group by all
-    ),
-    shared as (
-        -- Shares before the join: outliers and excluded causes count in the segment's total.
-        select *, count_documents / sum(count_documents) over (partition by segment)
-            as share_of_segment
-        from counted
-    )
-    select
-        shared.segment,
-        shown_causes.root_cause_id,
-        shown_causes.root_cause_label,
-        shared.count_documents,
-        shared.share_of_segment
-    from shared
-    join shown_causes using (root_cause_id)
-    order by shared.segment nulls last, shared.count_documents desc, shown_causes.root_cause_id
-""",
-)
+BY_SEGMENT_SQL: Final = _after(_DOCUMENTS_AND_CAUSES, _query("root_causes_by_segment.sql"))
 
 
 def root_causes_by_segment(
@@ -460,33 +398,7 @@ def root_causes_by_segment(
     return table.rename(columns={"segment": segment})
 
 
-RANKED_SQL: Final = _after(
-    _DOCUMENTS_AND_CAUSES,
-    """
-    counted as (
-        select
-            root_cause_id,
-            count(*) filter (where occurred_at >= $current_starts_at) as count_documents,
-            count(*) filter (where occurred_at < $current_starts_at) as count_previous
-        from documents
-        group by root_cause_id
-    ),
-    totals as (select sum(count_documents) as count_complaints from counted)
-    select
-        shown_causes.root_cause_id,
-        shown_causes.root_cause_label,
-        coalesce(counted.count_documents, 0) as count_documents,
-        coalesce(counted.count_documents, 0) / nullif(totals.count_complaints, 0)
-            as share_of_complaints,
-        coalesce(counted.count_previous, 0) as count_previous,
-        (counted.count_documents - counted.count_previous) / nullif(counted.count_previous, 0)
-            as growth
-    from shown_causes
-    left join counted using (root_cause_id)
-    cross join totals
-    order by count_documents desc, shown_causes.root_cause_id
-""",
-)
+RANKED_SQL: Final = _after(_DOCUMENTS_AND_CAUSES, _query("root_causes_ranked.sql"))
 
 _IMPACT_COLUMNS: Final = ("difference", "ci_low", "ci_high", "is_clear", "reason")
 _RANK_ORDER: Final = {
@@ -604,7 +516,7 @@ def emerging_root_causes(
     """
     period_start, period_end = scope.get("period_start"), scope.get("period_end")
     first_tested = None if period_start is None else _monday(period_start)
-    widened: Scope = dict(scope)  # type: ignore[assignment]
+    widened = Scope(**scope)
     if first_tested is not None:
         widened["period_start"] = first_tested - timedelta(weeks=baseline_weeks)
     if period_end is not None:
@@ -653,31 +565,7 @@ def emerging_root_causes(
 
 
 REPRESENTATIVE_SQL: Final = _after(
-    {"documents": _DOCUMENTS_SQL},
-    """
-    representatives as (
-        select causes.representative_documents
-        from topics.root_causes as causes
-        join topics.model_versions as versions using (model_version)
-        where versions.is_current and causes.root_cause_id = $root_cause_id
-    )
-    select
-        documents.document_id,
-        documents.document_kind,
-        documents.language,
-        coalesce(list_contains($right_to_left, documents.language), false) as is_right_to_left,
-        documents.occurred_at,
-        documents.text,
-        documents.probability,
-        list_position(representatives.representative_documents, documents.document_id)
-            as representative_rank
-    from documents
-    cross join representatives
-    where documents.root_cause_id = $root_cause_id
-    order by representative_rank nulls last, documents.probability desc nulls last,
-        documents.document_id
-    limit $limit
-""",
+    {"documents": _DOCUMENTS_SQL}, _query("representative_complaints.sql")
 )
 
 
@@ -742,34 +630,7 @@ def root_cause_keywords(con: duckdb.DuckDBPyConnection, root_cause_id: int) -> p
     return con.execute(KEYWORDS_SQL, parameters).df()
 
 
-TICKETS_SQL: Final = _after(
-    {"documents": _DOCUMENTS_SQL},
-    """
-    root_cause_tickets as (
-        select
-            tickets.source_system,
-            tickets.ticket_id,
-            tickets.created_at,
-            tickets.subject,
-            tickets.status,
-            tickets.priority,
-            tickets.channel,
-            tickets.team,
-            tickets.agent,
-            tickets.language,
-            documents.probability,
-            count(*) over () as count_tickets
-        from documents
-        join core.tickets as tickets
-            on tickets.source_system = documents.source_system
-            and tickets.ticket_id = documents.record_id
-        where documents.document_kind = 'ticket' and documents.root_cause_id = $root_cause_id
-    )
-    select * from root_cause_tickets
-    order by created_at desc, source_system, ticket_id
-    limit $limit offset $offset
-""",
-)
+TICKETS_SQL: Final = _after({"documents": _DOCUMENTS_SQL}, _query("root_cause_tickets.sql"))
 
 
 def root_cause_tickets(
