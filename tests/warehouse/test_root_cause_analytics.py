@@ -20,6 +20,7 @@ import pytest
 
 from tests.warehouse.conftest import UTC_NINE_TO_FIVE
 from tests.warehouse.root_cause_desk import RootCauseDesk
+from warehouse.business_calendar import BusinessCalendar
 from warehouse.kpis import kpi_table
 from warehouse.queries.root_cause_statistics import flag_emerging_weeks, score_difference
 from warehouse.queries.root_causes import (
@@ -250,6 +251,25 @@ def test_volumes_over_time_count_documents_and_their_share_of_all_complaints(
     assert counts[(date(2025, 5, 1), 1)] == (1, pytest.approx(1.0))
     assert counts[(date(2025, 5, 1), 2)] == (0, pytest.approx(0.0))
     assert len(table) == 6
+
+
+def test_documents_count_on_their_local_day_in_the_calendars_time_zone(
+    desk: RootCauseDesk,
+) -> None:
+    desk.calendar(BusinessCalendar(time_zone="Europe/Rome"), date(2025, 1, 1), date(2025, 12, 31))
+    # 31 Mar 21:30 UTC is 23:30 in Rome (March); 22:30 UTC is already 1 April 00:30 there.
+    desk.complaint("march", "2025-03-31 21:30", 1)
+    desk.complaint("april", "2025-03-31 22:30", 1)
+
+    monthly = root_causes_over_time(desk.con, grain="month")
+    april_only = root_cause_tickets(
+        desk.con, 1, period_start=date(2025, 4, 1), period_end=date(2025, 4, 30)
+    )
+
+    counts = monthly[monthly["root_cause_id"] == 1]
+    assert counts["period"].dt.strftime("%Y-%m").tolist() == ["2025-03", "2025-04"]
+    assert counts["count_documents"].tolist() == [1, 1]
+    assert april_only["ticket_id"].tolist() == ["april"]
 
 
 def test_volumes_per_team_share_each_teams_complaints(desk: RootCauseDesk) -> None:
