@@ -607,3 +607,29 @@ def test_every_query_runs_on_a_read_only_connection(tmp_path: Path) -> None:
         assert len(representative_complaints(reader, 2)) == 3
     finally:
         reader.close()
+
+
+def test_every_query_answers_an_empty_table_before_the_first_fit(tmp_path: Path) -> None:
+    path = tmp_path / "critica.duckdb"
+    with open_for_writing(path) as con:
+        RootCauseDesk(con).ticket("t1", "2025-03-03 09:00", is_complaint=True)  # never clustered
+    reader = open_for_reading(path)
+    try:
+        tables = [
+            current_root_causes(reader),
+            root_cause_kpis(reader, as_of=AS_OF),
+            root_cause_impact(reader),
+            root_causes_over_time(reader),
+            root_causes_by_segment(reader, segment="channel"),
+            root_causes_ranked(reader, **MARCH),
+            emerging_root_causes(reader),
+            representative_complaints(reader, 1),
+            root_cause_keywords(reader, 1),
+            root_cause_tickets(reader, 1),
+            root_cause_lineage(reader, 1),
+        ]
+    finally:
+        reader.close()
+
+    assert all(table.empty and "root_cause_id" in table.columns for table in tables[:7])
+    assert all(table.empty for table in tables[7:])
