@@ -41,8 +41,10 @@ from improvement.register import (
     change_state,
     create_improvement,
     get_improvement,
+    link_root_causes,
     list_improvements,
     state_history,
+    unlink_root_cause,
     update_improvement,
 )
 from improvement.report import write_report
@@ -139,20 +141,35 @@ def improvement_edit(
     context: typer.Context,
     improvement_id: Annotated[int, typer.Argument(help="Register number.")],
     field: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option(help=f"FIELD=VALUE, repeatable; fields: {', '.join(EDITABLE_FIELDS)}."),
-    ],
+    ] = None,
+    link: Annotated[
+        list[int] | None, typer.Option(help="Link a root cause id (repeatable).")
+    ] = None,
+    unlink: Annotated[
+        list[int] | None, typer.Option(help="Unlink a root cause id (repeatable).")
+    ] = None,
 ) -> None:
-    """Edit fields of an improvement, e.g. --field owner=Giulia --field priority=high."""
-    changes = dict(item.split("=", 1) for item in field if "=" in item)
-    if len(changes) != len(field):
+    """Edit an improvement, e.g. --field owner=Giulia --field priority=high --link 7."""
+    items = field or []
+    changes = dict(item.split("=", 1) for item in items if "=" in item)
+    if len(changes) != len(items):
         raise _fail(ValueError("Each --field is FIELD=VALUE, e.g. --field owner=Giulia."))
     with _workspace(context) as workspace:
         try:
-            entry = update_improvement(workspace, improvement_id, **changes)
+            update_improvement(workspace, improvement_id, **changes)
+            link_root_causes(workspace, improvement_id, link or [])
+            for root_cause_id in unlink or []:
+                unlink_root_cause(workspace, improvement_id, root_cause_id)
+            entry = get_improvement(workspace, improvement_id)
         except (ValueError, KeyError) as bad:
             raise _fail(bad) from bad
-    console.print(f"Updated improvement {entry.improvement_id}: {', '.join(changes)}")
+    causes = ", ".join(map(str, entry.root_cause_ids)) or "none"
+    console.print(
+        f"Updated improvement {entry.improvement_id}: {', '.join(changes) or 'no fields'}; "
+        f"root causes {causes}"
+    )
 
 
 @improvement_app.command("state")

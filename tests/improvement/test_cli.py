@@ -121,3 +121,19 @@ def test_mistakes_are_explained_not_raised(desk_path: Path) -> None:
     assert wrong_step.exit_code == 2 and "cannot move to Closed" in wrong_step.output
     assert unknown_metric.exit_code == 2 and "neither a KPI" in unknown_metric.output
     assert neither.exit_code == 2 and "--month" in neither.output
+
+
+def test_editing_changes_fields_and_root_cause_links(desk_path: Path) -> None:
+    prepared(desk_path)
+
+    edited = critica(
+        desk_path, "improvement", "edit", "1", "--field", "owner=Marco",
+        "--field", "lessons_learned=Rota works; keep it", "--link", "4", "--link", "9",
+        "--unlink", "9",
+    )  # fmt: skip
+    shown = critica(desk_path, "improvement", "show", "1")
+
+    assert edited.exit_code == 0, edited.output
+    assert "root causes 4" in edited.output
+    assert "Marco" in shown.output and "Rota works; keep it" in shown.output
+    assert critica(desk_path, "improvement", "edit", "1", "--field", "owner").exit_code == 2
