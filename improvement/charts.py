@@ -112,12 +112,15 @@ def progress_chart(target: Target, progress: pd.DataFrame, month: date) -> str:
         'fill="#fff" stroke="#4a6fa5" stroke-width="2"/>'
     )
     points = []
+    for planned in progress["month"]:
+        # Every planned month on the axis; the months still to come in a lighter grey.
+        later = ' fill-opacity="0.45"' if planned > month else ""
+        parts.append(
+            f'<text x="{x(target.checkup_period(planned)[1]):.1f}" y="{_HEIGHT - 8}" '
+            f'text-anchor="middle" class="axis"{later}>{planned:%b}</text>'
+        )
     for row in shown.to_dict("records"):
         label_x = x(target.checkup_period(row["month"])[1])
-        parts.append(
-            f'<text x="{label_x:.1f}" y="{_HEIGHT - 8}" text-anchor="middle" class="axis">'
-            f"{row['month']:%b}</text>"
-        )
         if _missing(row["actual_value"]):
             continue
         if not (_missing(row["ci_low"]) or _missing(row["ci_high"])):
