@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -347,11 +348,11 @@ def add_note(workspace: sqlite3.Connection, checkup_id: int, *, author: str, bod
 
 def notes_for(workspace: sqlite3.Connection, checkup_ids: Sequence[int]) -> list[Note]:
     """The notes on some check-ups, oldest first."""
-    wanted = list(checkup_ids)
+    wanted = [int(checkup_id) for checkup_id in checkup_ids]
     rows = workspace.execute(
         "select note_id, checkup_id, created_at, author, body from checkup_notes"
         " where checkup_id in (select value from json_each(?)) order by note_id",
-        (str(wanted),),
+        (json.dumps(wanted),),
     ).fetchall()
     return [
         Note(int(note_id), int(checkup_id), datetime.fromisoformat(at), str(author), str(body))

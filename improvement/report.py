@@ -146,6 +146,7 @@ def html_to_pdf(html: str) -> bytes:
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--no-pdf-header-footer",
+                "--print-to-pdf-no-header",  # the same, for Chromium before 120
                 f"--user-data-dir={folder}/profile",
                 f"--print-to-pdf={target}",
                 source.as_uri(),
@@ -366,7 +367,7 @@ def _commitments_section(warehouse: duckdb.DuckDBPyConnection, month: date) -> s
     rows = []
     for name in COMMITMENT_KPIS:
         kpi = KPIS[name]
-        before, now = (float(value) for value in table[name].tolist()[:2])
+        before, now = (None if pd.isna(value) else float(value) for value in table[name][:2])
         rows.append(
             f"<tr><td>{escape(kpi.label)}</td><td class='num'>{format_value(before, kpi.unit)}</td>"
             f"<td class='num'>{format_value(now, kpi.unit)}</td>"
