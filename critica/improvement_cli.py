@@ -51,7 +51,6 @@ from improvement.report import write_report
 from improvement.significance import METHOD_LABELS
 from improvement.targets import Direction, Target, add_target, list_targets
 from warehouse.queries.data_health import last_full_month
-from warehouse.queries.root_causes import current_root_causes, root_cause_tickets
 from warehouse.store import WarehouseLocation, WarehouseNotFoundError, open_for_reading
 from warehouse.workspace import open_workspace
 
@@ -587,6 +586,9 @@ def seed_demo_improvement(warehouse_path: Path, truth_csv: Path | None) -> Impro
 
 def _slow_response_cause(warehouse: duckdb.DuckDBPyConnection, truth_csv: Path) -> int | None:
     # The model's root cause holding most of the tickets the generator wrote as slow responses.
+    # (Imported here: the root-cause queries load scipy, which would slow every command's start.)
+    from warehouse.queries.root_causes import current_root_causes, root_cause_tickets
+
     truth = pd.read_csv(truth_csv, dtype=str)
     slow = truth[truth["root_cause"] == "slow_first_response"]
     slow_tickets = set(zip(slow["source_system"], slow["ticket_id"], strict=True))

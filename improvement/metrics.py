@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final, Literal, cast
+from typing import TYPE_CHECKING, Final, Literal, cast
 
 import duckdb
 import numpy as np
@@ -31,7 +31,9 @@ from improvement.significance import (
     not_tested,
 )
 from warehouse.kpis import KPIS, Kpi, kpi_sample
-from warehouse.queries.root_causes import Scope, root_cause_impact, root_causes_over_time
+
+if TYPE_CHECKING:
+    from warehouse.queries.root_causes import Scope
 
 ROOT_CAUSE_VOLUME: Final = "root_cause_volume"
 ROOT_CAUSE_CSAT_IMPACT: Final = "root_cause_csat_impact"
@@ -270,6 +272,9 @@ def _volume(
     scope: Mapping[str, str],
     months: int,
 ) -> Measurement:
+    # Imported here: the root-cause queries load scipy, and the CLI imports this module.
+    from warehouse.queries.root_causes import root_causes_over_time
+
     monthly = root_causes_over_time(
         con, grain="month", **_root_cause_scope(period_start, period_end, scope)
     )
@@ -285,6 +290,8 @@ def _impact(
     period_end: date,
     scope: Mapping[str, str],
 ) -> Measurement:
+    from warehouse.queries.root_causes import root_cause_impact
+
     impacts = root_cause_impact(
         con, score=score, **_root_cause_scope(period_start, period_end, scope)
     )
@@ -305,14 +312,15 @@ def _impact(
 
 
 def _root_cause_scope(period_start: date, period_end: date, scope: Mapping[str, str]) -> Scope:
-    return Scope(
-        period_start=period_start,
-        period_end=period_end,
-        team=scope.get("team"),
-        channel=scope.get("channel"),
-        priority=scope.get("priority"),
-        language=scope.get("language"),
-    )
+    segments: Scope = {
+        "period_start": period_start,
+        "period_end": period_end,
+        "team": scope.get("team"),
+        "channel": scope.get("channel"),
+        "priority": scope.get("priority"),
+        "language": scope.get("language"),
+    }
+    return segments
 
 
 def _values(sample: Sample) -> np.ndarray:

@@ -36,11 +36,6 @@ from improvement.register import STATE_LABELS, Improvement, list_improvements
 from improvement.significance import METHOD_LABELS
 from improvement.targets import Target, list_targets
 from warehouse.kpis import KPIS, kpi_table
-from warehouse.queries.root_causes import (
-    current_root_causes,
-    emerging_root_causes,
-    root_causes_ranked,
-)
 
 # The commitments the desk made to customers, as registry KPIs.
 COMMITMENT_KPIS: Final = ("follow_up_within_48h_rate", "callback_promises_kept_rate")
@@ -164,6 +159,9 @@ def html_to_pdf(html: str) -> bytes:
 def _target_views(
     workspace: sqlite3.Connection, warehouse: duckdb.DuckDBPyConnection, month: date
 ) -> list[_TargetView]:
+    # Imported here: the root-cause queries load scipy, and the CLI imports this module.
+    from warehouse.queries.root_causes import current_root_causes
+
     causes = current_root_causes(warehouse)
     labels = dict(
         zip(
@@ -298,6 +296,12 @@ def _target_card(view: _TargetView, month: date) -> str:
 
 
 def _root_cause_sections(warehouse: duckdb.DuckDBPyConnection, month: date) -> str:
+    from warehouse.queries.root_causes import (
+        current_root_causes,
+        emerging_root_causes,
+        root_causes_ranked,
+    )
+
     if current_root_causes(warehouse).empty:
         return (
             "<section><h2>Root causes</h2><p>No root-cause model yet: "

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 Method = Literal[
     "two_proportions", "medians", "percentile", "welch_means", "nps", "poisson_rates",
@@ -110,7 +109,7 @@ def compare_medians(
     Mood's test makes no assumption on the shape of the (long-tailed) distributions; the
     interval of the difference of medians is a percentile bootstrap, seeded for repeatability.
     """
-    test = stats.median_test(actual, baseline, ties="below")
+    test = _stats().median_test(actual, baseline, ties="below")
     low, high = _bootstrap_interval(baseline, actual, 0.5, confidence, resamples, seed)
     return ChangeTest(
         "medians",
@@ -153,7 +152,7 @@ def compare_means(
     baseline: Values, actual: Values, *, confidence: float = CONFIDENCE
 ) -> ChangeTest:
     """Means of two samples of scores: Welch's t-test, no equal-variance assumption."""
-    result = stats.ttest_ind(actual, baseline, equal_var=False)
+    result = _stats().ttest_ind(actual, baseline, equal_var=False)
     interval = result.confidence_interval(confidence_level=confidence)
     return ChangeTest(
         "welch_means",
@@ -204,7 +203,7 @@ def compare_rates(
     total = baseline_count + actual_count
     if total == 0:
         return ChangeTest("poisson_rates", 0.0, None, None, 1.0, confidence)
-    test = stats.binomtest(
+    test = _stats().binomtest(
         actual_count, total, actual_exposure / (baseline_exposure + actual_exposure)
     )
     ci_low = ci_high = None
@@ -252,6 +251,13 @@ def not_tested(baseline_value: float, actual_value: float | None) -> ChangeTest:
     return ChangeTest("none", change, None, None, None)
 
 
+def _stats() -> Any:
+    # scipy.stats takes seconds to import, and every CLI command imports this module.
+    from scipy import stats
+
+    return stats
+
+
 def _nps_and_variance(points: Values) -> tuple[float, float]:
     n = len(points)
     promoters = float(np.mean(points > 0))
@@ -290,7 +296,7 @@ def _bootstrap_interval(
 
 
 def _z(confidence: float) -> float:
-    return float(stats.norm.ppf(1 - (1 - confidence) / 2))
+    return float(_stats().norm.ppf(1 - (1 - confidence) / 2))
 
 
 def _normal_interval(change: float, se: float, confidence: float) -> tuple[float, float]:
@@ -301,4 +307,4 @@ def _normal_interval(change: float, se: float, confidence: float) -> tuple[float
 def _normal_p_value(change: float, se: float) -> float:
     if se == 0:
         return 1.0 if change == 0 else 0.0
-    return float(2 * stats.norm.sf(abs(change) / se))
+    return float(2 * _stats().norm.sf(abs(change) / se))
