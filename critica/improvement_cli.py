@@ -352,25 +352,25 @@ def checkup(
         raise _fail(ValueError("Give either --month YYYY-MM or --due."))
     warehouse = _warehouse(context)
     complete = last_full_month(warehouse)
+    try:
+        chosen = None if due else parse_month(cast(str, month))
+        if chosen is not None and chosen > complete:
+            raise ValueError(
+                f"{chosen:%Y-%m} is not complete in the warehouse (its last full month is "
+                f"{complete:%Y-%m}): a check-up measures whole months."
+            )
+        outcomes = run_checkups(
+            WarehouseLocation(_warehouse_path(context)).workspace_path,
+            warehouse,
+            chosen,
+            last_full_month=complete if due else None,
+            author=_author(author),
+            force=force,
+            reason=reason,
+        )
+    except ValueError as bad:
+        raise _fail(bad) from bad
     with _workspace(context) as workspace:
-        try:
-            if due:
-                outcomes = [
-                    run_checkup(workspace, warehouse, target, planned, author=_author(author))
-                    for target, planned in due_checkups(workspace, complete)
-                ]
-            else:
-                chosen = parse_month(cast(str, month))
-                if chosen > complete:
-                    raise ValueError(
-                        f"{chosen:%Y-%m} is not complete in the warehouse (its last full month "
-                        f"is {complete:%Y-%m}): a check-up measures whole months."
-                    )
-                outcomes = run_checkups(
-                    workspace, warehouse, chosen, author=_author(author), force=force, reason=reason
-                )
-        except ValueError as bad:
-            raise _fail(bad) from bad
         targets = {target.target_id: target for target in list_targets(workspace)}
     if not outcomes:
         console.print("Nothing to check: no active target has a check-up planned then.")

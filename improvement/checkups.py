@@ -7,8 +7,9 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Literal, get_args
+from typing import Final, Literal, cast, get_args
 
 import duckdb
 import pandas as pd
@@ -18,6 +19,7 @@ from improvement.periods import utc_now
 from improvement.register import list_improvements
 from improvement.significance import ChangeTest, Method
 from improvement.targets import Target, list_targets
+from warehouse.workspace import open_workspace
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "too_early"]
 STATUSES: Final[tuple[str, ...]] = get_args(Status)
@@ -141,6 +143,18 @@ def checkup_status(
     return "at_risk" if shortfall <= AT_RISK_SHARE else "off_track"
 
 
+@dataclass(frozen=True)
+class _Measured:
+    # A check-up computed from the warehouse, not yet recorded.
+    period: tuple[date, date]
+    actual_value: float | None
+    actual_n: int
+    glide_value: float
+    status: Status
+    test: ChangeTest
+    warning: str | None
+
+
 def run_checkup(
     workspace: sqlite3.Connection,
     warehouse: duckdb.DuckDBPyConnection,
@@ -155,7 +169,8 @@ def run_checkup(
     """Check one target for one month; an existing check-up is kept unless ``force``.
 
     A forced re-run stores a new check-up and logs which one it replaced, by whom and why; the
-    old one and its notes stay readable.
+    old one and its notes stay readable. The measurement runs inside the caller's workspace
+    transaction: for many check-ups use :func:`run_checkups`, which keeps transactions short.
 
     Args:
         workspace: An open workspace.
@@ -170,14 +185,114 @@ def run_checkup(
     Raises:
         ValueError: for an empty author, or a forced replacement without a reason.
     """
+    month = month.replace(day=1)
+    kept = _kept_checkup(workspace, target, month, author=author, force=force, reason=reason)
+    if kept is not None:
+        return kept
+    measured = _measure(warehouse, target, month, as_of)
+    return _record(workspace, target, month, measured, author=author, force=force, reason=reason)
+
+
+def run_checkups(
+    workspace_path: Path,
+    warehouse: duckdb.DuckDBPyConnection,
+    month: date | None = None,
+    *,
+    last_full_month: date | None = None,
+    author: str,
+    force: bool = False,
+    reason: str = "",
+    as_of: datetime | None = None,
+) -> list[CheckupOutcome]:
+    """Check every active target planned for ``month``, or every due check-up.
+
+    Each check-up is measured outside any workspace transaction and recorded in a short one of
+    its own, so that people editing the workspace meanwhile (the dashboard) never wait for the
+    warehouse queries. A check-up another process recorded meanwhile is kept, unless ``force``.
+
+    Args:
+        workspace_path: The workspace file.
+        warehouse: A warehouse connection (read-only is enough).
+        month: The month to check (any day of it); or None with ``last_full_month``.
+        last_full_month: Run every planned check-up not yet on record up to this month
+            (:func:`due_checkups`) instead of one month.
+        author: Who runs them.
+        force: Replace check-ups already on record for the month.
+        reason: Why they are forced (required with ``force`` when one is replaced).
+        as_of: Evaluation instant for open tickets; now when None.
+
+    Raises:
+        ValueError: for an empty author, a forced replacement without a reason, or neither or
+            both of ``month`` and ``last_full_month``.
+    """
+    if (month is None) == (last_full_month is None):
+        raise ValueError("Give either a month or the last full month for the due check-ups.")
+    with open_workspace(workspace_path) as workspace:
+        if month is not None:
+            planned = [
+                (target, month.replace(day=1)) for target in active_targets(workspace, month)
+            ]
+        else:
+            planned = due_checkups(workspace, cast(date, last_full_month))
+    outcomes = []
+    for target, planned_month in planned:
+        with open_workspace(workspace_path) as workspace:
+            kept = _kept_checkup(
+                workspace, target, planned_month, author=author, force=force, reason=reason
+            )
+        if kept is not None:
+            outcomes.append(kept)
+            continue
+        measured = _measure(warehouse, target, planned_month, as_of)
+        with open_workspace(workspace_path) as workspace:
+            outcomes.append(
+                _record(
+                    workspace,
+                    target,
+                    planned_month,
+                    measured,
+                    author=author,
+                    force=force,
+                    reason=reason,
+                )
+            )
+    return outcomes
+
+
+def active_targets(workspace: sqlite3.Connection, month: date) -> list[Target]:
+    """Targets of active improvements with a check-up planned for ``month``."""
+    month = month.replace(day=1)
+    active = {entry.improvement_id for entry in list_improvements(workspace) if entry.is_active}
+    return [
+        target
+        for target in list_targets(workspace)
+        if target.improvement_id in active and month in target.checkup_months()
+    ]
+
+
+def _kept_checkup(
+    workspace: sqlite3.Connection,
+    target: Target,
+    month: date,
+    *,
+    author: str,
+    force: bool,
+    reason: str,
+) -> CheckupOutcome | None:
+    # The check-up on record when it is to be kept; raises when a replacement lacks a why.
     if not author.strip():
         raise ValueError("author must not be empty.")
-    month = month.replace(day=1)
     existing = _current_checkup(workspace, target.target_id, month)
     if existing is not None and not force:
         return CheckupOutcome(existing, created=False)
     if existing is not None and not reason.strip():
         raise ValueError("Replacing a check-up the team has seen needs a reason.")
+    return None
+
+
+def _measure(
+    warehouse: duckdb.DuckDBPyConnection, target: Target, month: date, as_of: datetime | None
+) -> _Measured:
     period_start, period_end = target.checkup_period(month)
     actual = measure(
         warehouse,
@@ -199,10 +314,27 @@ def run_checkup(
     )
     glide = target.glide_value(period_end)
     status = checkup_status(target, actual.value, glide, warning)
-    checkup_id = _insert_checkup(
-        workspace, target, month, (period_start, period_end), author.strip(), actual.value,
-        actual.n, glide, status, test, warning,
-    )  # fmt: skip
+    return _Measured(
+        (period_start, period_end), actual.value, actual.n, glide, status, test, warning
+    )
+
+
+def _record(
+    workspace: sqlite3.Connection,
+    target: Target,
+    month: date,
+    measured: _Measured,
+    *,
+    author: str,
+    force: bool,
+    reason: str,
+) -> CheckupOutcome:
+    # Checked again in this transaction: another process may have recorded the month meanwhile.
+    kept = _kept_checkup(workspace, target, month, author=author, force=force, reason=reason)
+    if kept is not None:
+        return kept
+    existing = _current_checkup(workspace, target.target_id, month)
+    checkup_id = _insert_checkup(workspace, target, month, author.strip(), measured)
     if existing is not None:
         workspace.execute(
             "insert into checkup_replacements"
@@ -215,43 +347,6 @@ def run_checkup(
         created=True,
         replaced=None if existing is None else get_checkup(workspace, existing.checkup_id),
     )
-
-
-def active_targets(workspace: sqlite3.Connection, month: date) -> list[Target]:
-    """Targets of active improvements with a check-up planned for ``month``."""
-    month = month.replace(day=1)
-    active = {entry.improvement_id for entry in list_improvements(workspace) if entry.is_active}
-    return [
-        target
-        for target in list_targets(workspace)
-        if target.improvement_id in active and month in target.checkup_months()
-    ]
-
-
-def run_checkups(
-    workspace: sqlite3.Connection,
-    warehouse: duckdb.DuckDBPyConnection,
-    month: date,
-    *,
-    author: str,
-    force: bool = False,
-    reason: str = "",
-    as_of: datetime | None = None,
-) -> list[CheckupOutcome]:
-    """Check every active target planned for ``month`` (see :func:`run_checkup`)."""
-    return [
-        run_checkup(
-            workspace,
-            warehouse,
-            target,
-            month,
-            author=author,
-            force=force,
-            reason=reason,
-            as_of=as_of,
-        )
-        for target in active_targets(workspace, month)
-    ]
 
 
 def due_checkups(workspace: sqlite3.Connection, last_full_month: date) -> list[tuple[Target, date]]:
@@ -424,15 +519,10 @@ def _insert_checkup(
     workspace: sqlite3.Connection,
     target: Target,
     month: date,
-    period: tuple[date, date],
     author: str,
-    actual_value: float | None,
-    actual_n: int,
-    glide_value: float,
-    status: Status,
-    test: ChangeTest,
-    warning: str | None,
+    measured: _Measured,
 ) -> int:
+    test = measured.test
     cursor = workspace.execute(
         """
         insert into checkups (target_id, period_month, period_start, period_end, created_at,
@@ -445,22 +535,22 @@ def _insert_checkup(
         {
             "target_id": target.target_id,
             "period_month": month.isoformat(),
-            "period_start": period[0].isoformat(),
-            "period_end": period[1].isoformat(),
+            "period_start": measured.period[0].isoformat(),
+            "period_end": measured.period[1].isoformat(),
             "created_at": utc_now(),
             "author": author,
-            "actual_value": actual_value,
-            "actual_n": actual_n,
-            "glide_value": glide_value,
-            "status": status,
+            "actual_value": measured.actual_value,
+            "actual_n": measured.actual_n,
+            "glide_value": measured.glide_value,
+            "status": measured.status,
             "change": test.change,
             "ci_low": test.ci_low,
             "ci_high": test.ci_high,
             "p_value": test.p_value,
             "method": test.method,
             # A change judged on too small a sample is never called significant.
-            "is_significant": int(test.is_significant and warning is None),
-            "sample_warning": warning,
+            "is_significant": int(test.is_significant and measured.warning is None),
+            "sample_warning": measured.warning,
         },
     )
     return int(cursor.lastrowid or 0)

@@ -21,10 +21,11 @@ from improvement.checkups import (
     run_checkups,
     target_progress,
 )
-from improvement.register import Improvement, change_state
+from improvement.register import Improvement, change_state, create_improvement
 from tests.improvement.test_targets import glide_target, set_first_reply_target
 from tests.warehouse.conftest import KpiWarehouse
 from warehouse.store import open_for_reading, open_for_writing
+from warehouse.workspace import open_workspace
 
 APRIL, MAY = date(2025, 4, 1), date(2025, 5, 1)
 
@@ -161,8 +162,31 @@ def test_targets_of_an_improvement_on_no_active_state_get_no_check_ups(
     set_first_reply_target(workspace, desk, rota)
     change_state(workspace, rota.improvement_id, "canceled", author="lead", reason="reorganised")
 
-    assert run_checkups(workspace, desk, APRIL, author="lead") == []
     assert due_checkups(workspace, MAY) == []
+
+
+def test_run_checkups_records_each_month_in_its_own_short_transaction(
+    tmp_path: Path, desk: duckdb.DuckDBPyConnection
+) -> None:
+    path = tmp_path / "register.sqlite"
+    with open_workspace(path) as workspace:
+        entry = create_improvement(workspace, title="Triage rota", raised_by="lead")
+        change_state(workspace, entry.improvement_id, "accepted", author="lead")
+        target = set_first_reply_target(workspace, desk, entry)
+
+    due = run_checkups(path, desk, last_full_month=MAY, author="lead")
+    april_again = run_checkups(path, desk, APRIL, author="lead")
+    with open_workspace(path) as workspace:
+        change_state(workspace, entry.improvement_id, "canceled", author="lead", reason="moved")
+    after_cancel = run_checkups(path, desk, MAY, author="lead")
+
+    assert [(o.checkup.period_month, o.created) for o in due] == [(APRIL, True), (MAY, True)]
+    assert [(o.checkup, o.created) for o in april_again] == [(due[0].checkup, False)]
+    assert after_cancel == []
+    with open_workspace(path) as workspace:
+        assert len(checkup_history(workspace, target.target_id)) == 2
+    with pytest.raises(ValueError, match="either"):
+        run_checkups(path, desk, author="lead")
 
 
 def test_a_small_sample_gives_a_warning_and_never_a_significant_change(
