@@ -104,3 +104,15 @@ def test_the_pdf_renders_to_a_page_that_is_not_blank(
     page = np.asarray(document[0].render(scale=0.5).to_pil().convert("L"), dtype=np.float64)
     ink = (page < 200).mean()
     assert 0.01 < ink < 0.5  # text and charts, not an empty or a black page
+
+
+def test_an_empty_register_still_gives_a_report_that_says_what_to_do(
+    workspace: sqlite3.Connection, desk: duckdb.DuckDBPyConnection
+) -> None:
+    outline = Outline()
+    outline.feed(render_report(workspace, desk, MAY))
+    text = " ".join(outline.text)
+
+    assert "No active improvement has a target yet" in text
+    assert "critica target add" in text
+    assert "No notes." in text
