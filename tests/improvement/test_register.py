@@ -68,11 +68,11 @@ def test_a_step_the_lifecycle_does_not_allow_is_refused_and_not_recorded(
 ) -> None:
     entry = create_improvement(workspace, title="Rota", raised_by="lead")
     for state in path:
-        change_state(workspace, entry.improvement_id, state, author="lead", reason="because")  # type: ignore[arg-type]
+        change_state(workspace, entry.improvement_id, state, author="lead", reason="because")
     before = state_history(workspace, entry.improvement_id)
 
     with pytest.raises(TransitionError, match="cannot move"):
-        change_state(workspace, entry.improvement_id, refused, author="lead", reason="x")  # type: ignore[arg-type]
+        change_state(workspace, entry.improvement_id, refused, author="lead", reason="x")
 
     assert state_history(workspace, entry.improvement_id) == before
 
@@ -82,7 +82,7 @@ def test_putting_on_hold_or_canceling_needs_a_reason(
 ) -> None:
     for state in ("on_hold", "canceled"):
         with pytest.raises(TransitionError, match="needs a reason"):
-            change_state(workspace, rota.improvement_id, state, author="lead")  # type: ignore[arg-type]
+            change_state(workspace, rota.improvement_id, state, author="lead")
 
     assert get_improvement(workspace, rota.improvement_id).state == "in_progress"
 

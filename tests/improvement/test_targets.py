@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -35,7 +35,7 @@ def set_first_reply_target(
         "due_date": date(2025, 6, 30),
         "author": "lead",
     } | options
-    return add_target(workspace, desk, **arguments)  # type: ignore[arg-type]
+    return add_target(workspace, desk, **arguments)
 
 
 def test_the_baseline_is_measured_with_its_period_and_row_count(
@@ -46,7 +46,7 @@ def test_the_baseline_is_measured_with_its_period_and_row_count(
     # Each baseline month waits 100..139 minutes: the median of the three months is 119.5.
     assert target.baseline_value == pytest.approx(119.5)
     assert target.baseline_n == 120
-    assert sorted(target.baseline_sample["values"]) == sorted(  # type: ignore[call-overload]
+    assert sorted(target.baseline_sample["values"]) == sorted(
         float(100 + i) for i in range(40) for _ in range(3)
     )
     assert target.target_value == pytest.approx(59.75)
@@ -121,7 +121,7 @@ def glide_target(cadence_months: int = 1) -> Target:
         direction="lower", baseline_start=date(2025, 1, 1), baseline_end=date(2025, 3, 31),
         baseline_value=120.0, baseline_n=120, baseline_sample={"values": []}, target_value=60.0,
         target_input="60", start_date=date(2025, 4, 1), due_date=date(2025, 9, 30),
-        cadence_months=cadence_months, created_at=date(2025, 4, 1), author="lead",  # type: ignore[arg-type]
+        cadence_months=cadence_months, created_at=datetime(2025, 4, 1), author="lead",
     )  # fmt: skip
 
 
