@@ -197,7 +197,7 @@ def _serve_dashboard(*, port: int, address: str) -> None:
         sys.executable, "-m", "streamlit", "run", str(app_script),
         "--server.headless=true", f"--server.port={port}", f"--server.address={address}",
         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-        "--client.toolbarMode=minimal", "--theme.primaryColor=#0072B2",
+        "--client.toolbarMode=minimal", "--theme.base=light", "--theme.primaryColor=#0072B2",
     ]  # fmt: skip
     console.print(
         f"Dashboard on [bold]http://{address}:{port}[/bold] reading {warehouse} (Ctrl+C stops it)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import streamlit as st
 
@@ -17,10 +18,15 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 navigation = st.navigation(
-    [st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path) for page in PAGES]
+    [
+        # The first page is the home page: it answers at the site's root.
+        st.Page(
+            page.path, title=page.title, icon=page.icon, url_path=page.url_path, default=index == 0
+        )
+        for index, page in enumerate(PAGES)
+    ]
 )
-st.sidebar.markdown("### :material/insights: Critica")
-st.sidebar.caption("From complaints to improvements")
+st.logo(str(Path(__file__).with_name("logo.svg")), size="large")
 
 warehouse = data.warehouse_path_from_env(os.environ)
 try:

@@ -124,13 +124,13 @@ def shares_by_segment(
                 hovertemplate=f"{label}: %{{x:.1%}}<extra></extra>",
             )
         )
-    figure.update_layout(barmode="stack", hovermode="y unified")
+    figure.update_layout(barmode="stack", hovermode="y unified", legend={"traceorder": "normal"})
     figure.update_xaxes(tickformat=".0%", range=[0, 1])
     return _styled(figure, height=height)
 
 
 def counts(
-    frame: pd.DataFrame, *, label: str | Sequence[str], count: str, height: int = 320
+    frame: pd.DataFrame, *, label: str | Sequence[str], count: str, height: int | None = None
 ) -> go.Figure:
     """Horizontal bars of a count per label, the largest on top.
 
@@ -138,7 +138,7 @@ def counts(
         frame: One row per bar.
         label: The column naming each bar, or several joined with ": ".
         count: The count column.
-        height: Figure height in pixels.
+        height: Figure height in pixels; by default it grows with the number of bars.
     """
     columns = [label] if isinstance(label, str) else list(label)
     ordered = frame.sort_values(count)
@@ -153,7 +153,7 @@ def counts(
         )
     )
     figure.update_layout(hovermode="closest")
-    return _styled(figure, height=height)
+    return _styled(figure, height=height or 80 + 26 * len(frame))
 
 
 def volume_over_time(frame: pd.DataFrame, *, height: int = 320) -> go.Figure:

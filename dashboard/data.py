@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from improvement import checkups, metrics, register, report, targets
+from improvement import checkups, metrics, register, report, significance, targets
 from warehouse import kpis as kpi_registry
 from warehouse.queries import commitments, data_health, difficult_contacts, root_causes, segments
 from warehouse.store import (
@@ -624,3 +624,136 @@ def review_report_pdf(source: Source, month: date) -> bytes:
         RuntimeError: when Chromium is missing or fails.
     """
     return report.html_to_pdf(review_report_html(source, month))
+
+
+@dataclass(frozen=True)
+class KpiTarget:
+    """A target set on a KPI in exactly this view's scope, for lines and markers.
+
+    Attributes:
+        label: The improvement and the target in words.
+        target_value: The value to reach by the due date.
+        glide_value: Where the glide path says the KPI should be on the day asked about.
+        is_off_track: Whether the value asked about is on the wrong side of the glide path.
+    """
+
+    label: str
+    target_value: float
+    glide_value: float
+    is_off_track: bool
+
+
+def kpi_targets(
+    source: Source,
+    kpi_name: str,
+    segment_filters: SegmentFilters,
+    *,
+    on: date,
+    value: float | None = None,
+) -> list[KpiTarget]:
+    """Targets of active improvements on this KPI, scoped exactly like the view.
+
+    Args:
+        source: The warehouse whose workspace holds the register.
+        kpi_name: A KPI of the registry.
+        segment_filters: The view's segments; a target counts when its scope is the same.
+        on: The day the glide path is read on (the end of the period shown).
+        value: The KPI's value on that day, to say whether it is off its glide path.
+    """
+    with _workspace(source) as workspace:
+        entries = {entry.improvement_id: entry for entry in register.list_improvements(workspace)}
+        chosen = [
+            target
+            for target in targets.list_targets(workspace)
+            if target.metric == kpi_name
+            and target.root_cause_id is None
+            and dict(target.scope) == dict(segment_filters)
+            and entries[target.improvement_id].is_active
+        ]
+    lines = []
+    for target in chosen:
+        glide = target.glide_value(on)
+        worse = value is not None and (
+            value > glide if target.direction == "lower" else value < glide
+        )
+        lines.append(
+            KpiTarget(
+                label=f"#{target.improvement_id} {entries[target.improvement_id].title}",
+                target_value=target.target_value,
+                glide_value=glide,
+                is_off_track=worse,
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class PeriodChange:
+    """A KPI's change from one period to the next and whether it is larger than noise.
+
+    Attributes:
+        value: The KPI in the later period (None without data).
+        previous: The KPI in the earlier period.
+        test: The change, its interval and p-value (improvement.significance).
+        method: The test, in words.
+        warning: Why the samples are too small to judge, or None.
+    """
+
+    value: float | None
+    previous: float | None
+    test: significance.ChangeTest
+    method: str
+    warning: str | None
+
+
+@_cache
+def period_change(
+    source: Source,
+    kpi_name: str,
+    *,
+    period_start: date,
+    period_end: date,
+    previous_start: date,
+    previous_end: date,
+    segment_filters: SegmentFilters,
+) -> PeriodChange:
+    """Test a KPI's change between two whole-month periods with the improvement register's tests.
+
+    The same tests judge a target's check-ups (improvement.metrics), on the registry's per-row
+    samples, so "significant" means the same on the Trends page and in the monthly review.
+    """
+    chosen = metrics.metric(kpi_name)
+    with _cursor(source) as cursor:
+        before = metrics.measure(
+            cursor,
+            kpi_name,
+            period_start=previous_start,
+            period_end=previous_end,
+            scope=dict(segment_filters),
+        )
+        after = metrics.measure(
+            cursor,
+            kpi_name,
+            period_start=period_start,
+            period_end=period_end,
+            scope=dict(segment_filters),
+        )
+    if before.value is None:
+        test = significance.not_tested(float("nan"), after.value)
+    else:
+        test = metrics.compare(
+            chosen,
+            before.sample,
+            after.sample,
+            baseline_value=before.value,
+            actual_value=after.value,
+        )
+    return PeriodChange(
+        value=after.value,
+        previous=before.value,
+        test=test,
+        method=significance.METHOD_LABELS[test.method],
+        warning=metrics.sample_warning(chosen, before.sample, after.sample)
+        if before.value is not None and after.value is not None
+        else "no data in one of the periods",
+    )

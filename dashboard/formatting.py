@@ -12,7 +12,6 @@ from dashboard.data import KPIS, Kpi
 
 _UNIT_SUFFIX: Final = {
     "per_ticket": " per ticket",
-    "per_1000_tickets": " per 1,000",
     "per_open_day": " per day",
     "csat_score": " / 5",
     "ces_score": " / 7",
@@ -37,6 +36,8 @@ def format_value(value: object, unit: str) -> str:
         return f"{number:,.0f}"
     if unit == "nps_points":
         return f"{number:+.0f}"
+    if unit == "per_1000_tickets":
+        return f"{number:,.1f}"
     return f"{number:,.2f}{_UNIT_SUFFIX.get(unit, '')}"
 
 
@@ -56,6 +57,8 @@ def format_change(current: object, previous: object, unit: str) -> str | None:
         return f"{sign}{_duration(size)}"
     if unit in ("tickets", "nps_points"):
         return f"{sign}{size:,.0f}"
+    if unit == "per_1000_tickets":
+        return f"{sign}{size:,.1f}"
     return f"{sign}{size:,.2f}"
 
 
@@ -68,9 +71,25 @@ def change_colour(kpi: Kpi) -> Literal["normal", "inverse", "off"]:
     return "off"
 
 
+# The rows behind each family of KPIs (warehouse.kpis.ANCHORS), as kpi tables name them.
+_FAMILY_COUNTS: Final = {
+    "tickets_created": "Tickets created",
+    "tickets_resolved": "Tickets resolved",
+    "tickets_resolved_or_overdue": "Resolved or overdue",
+    "surveys_answered": "Surveys answered",
+    "surveys_sent": "Surveys sent",
+}
+
+
 def kpi_column_config(columns: Iterable[str]) -> dict[str, Any]:
-    """Streamlit column settings that label KPI columns and show them in their unit."""
-    config: dict[str, Any] = {}
+    """Streamlit column settings that label KPI columns and show them in their unit.
+
+    The family counts of a KPI table (tickets created, surveys answered...) are labelled too.
+    """
+    config: dict[str, Any] = {
+        count: st.column_config.NumberColumn(label, format="%d")
+        for count, label in _FAMILY_COUNTS.items()
+    }
     for column in columns:
         kpi = KPIS.get(column)
         if kpi is None:

@@ -57,8 +57,8 @@ def downloadable_table(
         height=height if height is not None else "auto",
     )
     stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    csv_column, xlsx_column, _ = st.columns([1, 1, 6])
-    csv_column.download_button(
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
         "CSV",
         # Built only when clicked: a big table would otherwise be written out on every rerun.
         lambda: csv_bytes(frame),
@@ -68,7 +68,7 @@ def downloadable_table(
         on_click="ignore",
         key=f"csv-{stem}",
     )
-    xlsx_column.download_button(
+    buttons.download_button(
         "Excel",
         lambda: xlsx_bytes(frame, name),
         file_name=f"{stem}.xlsx",

@@ -20,8 +20,9 @@ freshness = data.freshness(view.source)
 loaded, latest, rejected, oldest = st.columns(4)
 loaded.metric(
     "Last load",
-    f"{freshness.last_load_at:%d %b %Y %H:%M} UTC" if freshness.last_load_at else "never",
-    help="When the newest file was loaded.",
+    f"{freshness.last_load_at:%d %b, %H:%M}" if freshness.last_load_at else "never",
+    help="When the newest file was loaded (UTC)"
+    + (f", {freshness.last_load_at:%d %B %Y}." if freshness.last_load_at else "."),
     border=True,
 )
 latest.metric(
@@ -29,6 +30,7 @@ latest.metric(
     f"{last_day:%d %b %Y}" if last_day else "–",
     delta=f"{freshness.days_behind} days ago" if freshness.days_behind is not None else None,
     delta_color="off",
+    delta_arrow="off",
     help="The newest day any ticket or survey event falls on.",
     border=True,
 )

@@ -105,6 +105,15 @@ downloadable_table(
     data.register_table(register),
     name="Improvement register",
     column_config={
+        "improvement_id": st.column_config.NumberColumn("#", format="%d"),
+        "title": "Title",
+        "state": "State",
+        "owner": "Owner",
+        "scope": "Scope",
+        "priority": "Priority",
+        "effort": "Effort",
+        "root_cause_ids": "Root causes",
+        "raised_by": "Raised by",
         "created_at": st.column_config.DatetimeColumn("Logged (UTC)"),
         "updated_at": st.column_config.DatetimeColumn("Updated (UTC)"),
     },
@@ -125,7 +134,9 @@ state_column.metric("State", data.STATE_LABELS[entry.state], border=True)
 owner_column.metric("Owner", entry.owner or "–", border=True)
 priority_column.metric("Priority", entry.priority.capitalize(), border=True)
 
-details_tab, state_tab, targets_tab = st.tabs(["Details", "State", "Targets and check-ups"])
+details_tab, state_tab, targets_tab = st.tabs(
+    ["Details", "State", "Targets and check-ups"], key="improvement_tab"
+)
 with details_tab, st.form(f"edit_{entry.improvement_id}"):
     edited = {
         "title": st.text_input("Title", value=entry.title),
@@ -182,10 +193,13 @@ with targets_tab:
                 charts.glide_path(progress, target_value=target.target_value, unit=unit)
             )
             history = data.checkup_history(view.source, target.target_id)
-            downloadable_table(
-                data.checkup_table(history),
-                name=f"Check-ups of target {target.target_id}",
-            )
+            if history:
+                downloadable_table(
+                    data.checkup_table(history), name=f"Check-ups of target {target.target_id}"
+                )
+            else:
+                first = target.checkup_months()[0]
+                st.caption(f"No check-up yet: the first covers {first:%B %Y}.")
             due = [month for month in target.checkup_months() if month <= last_full_month]
             if due and st.button(
                 f"Check {due[-1]:%B %Y}", key=f"check_{target.target_id}", disabled=not author

@@ -17,18 +17,20 @@ from dashboard.formatting import (
 )
 from dashboard.tables import downloadable_table
 
-TILE_KPIS: Final = (
-    "first_response_minutes_median",
-    "full_resolution_minutes_median",
-    "sla_response_compliance",
-    "sla_resolution_compliance",
-    "reopen_rate",
-    "escalation_rate",
-    "csat_mean",
-    "nps",
-    "complaints_per_1000_tickets",
-    "backlog",
-)
+# Each tile's short title; the help icon gives the registry's full label and definition.
+TILES: Final = {
+    "first_response_minutes_median": "First response",
+    "full_resolution_minutes_median": "Resolution time",
+    "sla_response_compliance": "SLA response met",
+    "sla_resolution_compliance": "SLA resolution met",
+    "reopen_rate": "Reopen rate",
+    "escalation_rate": "Escalation rate",
+    "csat_mean": "CSAT",
+    "nps": "NPS",
+    "complaints_per_1000_tickets": "Complaints / 1,000",
+    "backlog": "Backlog",
+}
+TILE_KPIS: Final = tuple(TILES)
 HISTORY_PERIODS: Final = 12
 TILES_PER_ROW: Final = 5
 
@@ -62,12 +64,23 @@ for row_start in range(0, len(TILE_KPIS), TILES_PER_ROW):
         kpi = data.KPIS[name]
         value = current[name].iloc[0]
         before = previous[name].iloc[0] if not previous.empty else None
+        off_track = [
+            line
+            for line in data.kpi_targets(
+                view.source,
+                name,
+                filters.segments,
+                on=filters.period_end,
+                value=None if is_missing(value) else float(value),
+            )
+            if line.is_off_track
+        ]
         column.metric(
-            kpi.label,
+            f"{TILES[name]} :red[:material/flag: off target]" if off_track else TILES[name],
             format_value(value, kpi.unit),
             delta=format_change(value, before, kpi.unit),
             delta_color=change_colour(kpi),
-            help=kpi.definition,
+            help=f"**{kpi.label}**: {kpi.definition}",
             border=True,
             # The trend of the periods with a value (a sparkline cannot draw gaps).
             chart_data=[float(v) for v in history[name] if not is_missing(v)],

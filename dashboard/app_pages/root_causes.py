@@ -56,7 +56,7 @@ ranked = data.root_causes_ranked(
 )
 chart, emerging_column = st.columns([3, 2])
 chart.plotly_chart(
-    charts.counts(ranked.head(15), label="root_cause_label", count="count_documents", height=420)
+    charts.counts(ranked.head(15), label="root_cause_label", count="count_documents")
 )
 with emerging_column:
     st.markdown("**Emerging issues**: weeks well above the root cause's usual level")
@@ -92,6 +92,10 @@ downloadable_table(
         "count_previous": st.column_config.NumberColumn("Previous period", format="%d"),
         "growth": st.column_config.NumberColumn("Growth", format="percent"),
         "csat_difference": st.column_config.NumberColumn("CSAT impact", format="%+.2f"),
+        "csat_is_clear": st.column_config.CheckboxColumn("CSAT impact clear"),
+        "csat_reason": "CSAT note",
+        "nps_is_clear": st.column_config.CheckboxColumn("NPS impact clear"),
+        "nps_reason": "NPS note",
         "csat_ci_low": st.column_config.NumberColumn("CSAT 95% CI low", format="%+.2f"),
         "csat_ci_high": st.column_config.NumberColumn("CSAT 95% CI high", format="%+.2f"),
         "nps_difference": st.column_config.NumberColumn("NPS impact", format="%+.1f"),
@@ -111,7 +115,8 @@ chosen = st.selectbox(
 )
 root_cause_id = int(chosen)
 overview_tab, complaints_tab, tickets_tab, curate_tab, history_tab = st.tabs(
-    ["KPIs and trend", "Keywords and complaints", "Tickets", "Rename, merge, split", "History"]
+    ["KPIs and trend", "Keywords and complaints", "Tickets", "Rename, merge, split", "History"],
+    key="root_cause_tab",
 )
 
 with overview_tab:

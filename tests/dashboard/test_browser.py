@@ -1,0 +1,202 @@
+"""The dashboard in a real browser: Debian's Chromium, driven by Playwright, on ``critica serve``.
+
+Each page is visited and screenshotted (var/screenshots/), a filter is changed, a root cause is
+renamed and a target is set, the way a manager would do it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from dashboard.navigation import PAGES, PageSpec
+from tests.dashboard.conftest import copy_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SCREENSHOTS = Path(__file__).parents[2] / "var" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+# Streamlit starts in seconds, but the CI machine has two cores shared with other tests.
+START_TIMEOUT_SECONDS = 120
+PAGE_TIMEOUT_MS = 120_000
+# Outcomes of an action (a rename runs `critica topics curate`) may take a while on 2 cores.
+expect.set_options(timeout=PAGE_TIMEOUT_MS)
+SERVE_ARGS = ("serve", "--port")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_healthy(base_url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "critica serve exited before answering"
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as answer:
+                if answer.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"critica serve did not answer on {base_url}")
+
+
+@pytest.fixture(scope="module")
+def base_url(
+    demo_desk_with_root_causes: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A real ``critica serve`` on a copy of the demo warehouse with root causes."""
+    warehouse = copy_of(demo_desk_with_root_causes, tmp_path_factory.mktemp("served"))
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "critica", "--warehouse", str(warehouse), *SERVE_ARGS, str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        # Its own process group, so that stopping it also stops the Streamlit child it runs.
+        start_new_session=True,
+    )
+    url = f"http://localhost:{port}"
+    try:
+        wait_until_healthy(url, server)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def tab(base_url: str) -> Iterator[Page]:
+    """One Chromium tab, desktop-sized."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+        )
+        tab = browser.new_page(viewport={"width": 1440, "height": 1000})
+        tab.set_default_timeout(PAGE_TIMEOUT_MS)
+        yield tab
+        browser.close()
+
+
+def settled(page: Page) -> Page:
+    """Wait until the script run is over and drawn: no run going, no placeholder left."""
+    page.locator("h1").first.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('[data-test-script-state=\"notRunning\"]')"
+        " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+        timeout=PAGE_TIMEOUT_MS,
+    )
+    return page
+
+
+def assert_no_exception(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+
+
+def open_page(page: Page, base_url: str, title: str) -> Page:
+    (spec,) = [spec for spec in PAGES if spec.title == title]
+    path = "" if spec == PAGES[0] else spec.url_path
+    page.goto(f"{base_url}/{path}")
+    return settled(page)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+def test_every_page_opens_without_an_exception_and_is_screenshotted(
+    tab: Page, base_url: str, spec: PageSpec
+) -> None:
+    open_page(tab, base_url, spec.title)
+
+    expect(tab.locator("h1").first).to_have_text(spec.title)
+    assert_no_exception(tab)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=SCREENSHOTS / f"{spec.url_path}.png", full_page=True)
+
+
+def test_choosing_a_team_puts_it_in_the_address_and_narrows_the_page(
+    tab: Page, base_url: str
+) -> None:
+    open_page(tab, base_url, "Overview")
+
+    tab.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text="Team"
+    ).click()
+    option = tab.get_by_role("option").first
+    team = option.inner_text().strip()
+    option.click()
+    settled(tab)
+
+    assert "team=" in tab.url
+    expect(tab.get_by_text(f"team {team}", exact=False).first).to_be_visible()
+    expect(tab.locator('[data-testid="stMetric"]')).to_have_count(10)
+    assert_no_exception(tab)
+    tab.screenshot(path=SCREENSHOTS / "overview-one-team.png", full_page=True)
+
+
+def test_renaming_a_root_cause_after_confirming_shows_the_new_label(
+    tab: Page, base_url: str
+) -> None:
+    open_page(tab, base_url, "Root causes")
+    tab.get_by_role("tab", name="Rename, merge, split").click()
+    tab.get_by_label("Your name", exact=True).fill("Dana (team lead)")
+    tab.get_by_label("Your name", exact=True).press("Enter")
+    settled(tab)
+    tab.get_by_label("New label", exact=True).fill("Invoices charged twice")
+    tab.get_by_label("New label", exact=True).press("Enter")
+    settled(tab)
+
+    tab.get_by_role("button", name="Review decision").click()
+    settled(tab)
+    expect(tab.get_by_text("Please confirm: rename")).to_be_visible()
+    tab.get_by_role("button", name="Confirm").click()
+    settled(tab)
+
+    expect(tab.locator('[data-testid="stAlertContentSuccess"]')).to_be_visible()
+    expect(tab.get_by_text("Invoices charged twice").first).to_be_visible()
+    assert_no_exception(tab)
+    tab.screenshot(path=SCREENSHOTS / "root-causes-renamed.png", full_page=True)
+
+
+def test_logging_an_improvement_and_setting_a_target_draws_its_glide_path(
+    tab: Page, base_url: str
+) -> None:
+    open_page(tab, base_url, "Improvement")
+    tab.get_by_label("Your name", exact=True).fill("Dana (team lead)")
+    tab.get_by_label("Your name", exact=True).press("Enter")
+    settled(tab)
+
+    new_improvement = tab.locator('[data-testid="stForm"]').filter(has_text="Log improvement")
+    new_improvement.get_by_label("Title", exact=True).fill("Call back every complaint within a day")
+    tab.get_by_role("button", name="Log improvement").click()
+    settled(tab)
+    expect(tab.get_by_text("#1 Call back every complaint within a day").first).to_be_visible()
+
+    tab.get_by_role("tab", name="Targets and check-ups").click()
+    tab.get_by_text("Set a target").click()
+    tab.get_by_label("Target", exact=True).fill("-10%")
+    tab.get_by_role("button", name="Set target").click()
+    settled(tab)
+
+    expect(tab.get_by_text(re.compile(r": from .+ to .+ by \d+ \w+ \d{4}"))).to_be_visible()
+    expect(tab.locator('[data-testid="stPlotlyChart"]').first).to_be_attached()
+    assert_no_exception(tab)
+    tab.screenshot(path=SCREENSHOTS / "improvement-with-target.png", full_page=True)
