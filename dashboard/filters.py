@@ -115,10 +115,15 @@ class Filters:
         chosen = ((segment, getattr(self, segment)) for segment in SEGMENTS)
         return tuple((segment, value) for segment, value in chosen if value is not None)
 
+    @property
+    def scope(self) -> str:
+        """The segments in words: ``team Billing EN · channel email``, or ``whole desk``."""
+        narrowed = [f"{segment} {value}" for segment, value in self.segments]
+        return " · ".join(narrowed or ["whole desk"])
+
     def describe(self) -> str:
         """One line naming the period and the segments, for page captions."""
-        narrowed = [f"{segment} {value}" for segment, value in self.segments]
-        return " · ".join([self.label, *(narrowed or ["whole desk"])])
+        return f"{self.label} · {self.scope}"
 
 
 @dataclass(frozen=True)

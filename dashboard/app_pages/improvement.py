@@ -252,7 +252,7 @@ with targets_tab:
             [None, *cause_labels],
             format_func=lambda cause: "–" if cause is None else cause_labels[cause],
         )
-        st.caption(f"Scope: {filters.describe().split(' · ', 1)[1]} (the sidebar's segments)")
+        st.caption(f"Scope: {filters.scope} (the sidebar's segments)")
         if st.form_submit_button("Set target", type="primary"):
             try:
                 data.add_target(

@@ -25,7 +25,7 @@ view = current_view()
 filters = view.filters
 periods = HISTORY_PERIODS[filters.grain]
 st.title("Trends")
-st.caption(f"The {periods} {filters.grain}s up to {filters.label} · {filters.describe()}")
+st.caption(f"The {periods} {filters.grain}s up to {filters.label} · {filters.scope}")
 
 choice, split = st.columns([3, 2])
 kpi_name = choice.selectbox(

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
 
+from critica.cli import app as critica_app
 from dashboard.filters import Filters, latest_complete_period
 from dashboard.formatting import format_value
 from dashboard.navigation import PAGES, PageSpec
@@ -222,3 +224,26 @@ def test_a_missing_warehouse_page_names_the_command_that_creates_one(
     assert not app.exception
     assert "critica load" in app.error[0].value
     assert "critica demo" in app.error[0].value
+
+
+def test_a_load_while_the_page_is_open_shows_on_the_next_rerun(
+    desk: Path, open_page: OpenPage
+) -> None:
+    app = open_page(desk, "Data health")
+    history = next(
+        frame.value for frame in app.dataframe if "rows_quarantined" in frame.value.columns
+    )
+    assert len(history) == 3
+
+    exports = Path(__file__).parents[1] / "fixtures" / "exports" / "zendesk" / "tickets.csv"
+    loaded = CliRunner().invoke(
+        critica_app, ["--warehouse", str(desk), "load", str(exports), "--no-assign"]
+    )
+    assert loaded.exit_code == 0, loaded.output
+    app.run()
+
+    history = next(
+        frame.value for frame in app.dataframe if "rows_quarantined" in frame.value.columns
+    )
+    assert len(history) == 4
+    assert history["file_name"].iloc[0] == "tickets.csv"
