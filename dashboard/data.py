@@ -628,63 +628,61 @@ def review_report_pdf(source: Source, month: date) -> bytes:
 
 @dataclass(frozen=True)
 class KpiTarget:
-    """A target set on a KPI in exactly this view's scope, for lines and markers.
+    """A target set on a KPI in exactly a view's scope, for target lines and off-track flags.
 
     Attributes:
-        label: The improvement and the target in words.
+        kpi: The KPI it is set on.
+        label: The improvement it belongs to, in words.
+        direction: Whether lower or higher is better.
         target_value: The value to reach by the due date.
         glide_value: Where the glide path says the KPI should be on the day asked about.
-        is_off_track: Whether the value asked about is on the wrong side of the glide path.
     """
 
+    kpi: str
     label: str
+    direction: str
     target_value: float
     glide_value: float
-    is_off_track: bool
+
+    def is_missed_by(self, value: float | None) -> bool:
+        """Whether ``value`` is on the wrong side of the glide path (unknown is not missed)."""
+        if value is None:
+            return False
+        return value > self.glide_value if self.direction == "lower" else value < self.glide_value
 
 
 def kpi_targets(
-    source: Source,
-    kpi_name: str,
-    segment_filters: SegmentFilters,
-    *,
-    on: date,
-    value: float | None = None,
+    source: Source, kpi_names: tuple[str, ...], segment_filters: SegmentFilters, *, on: date
 ) -> list[KpiTarget]:
-    """Targets of active improvements on this KPI, scoped exactly like the view.
+    """Targets of active improvements on these KPIs, scoped exactly like the view.
 
     Args:
         source: The warehouse whose workspace holds the register.
-        kpi_name: A KPI of the registry.
-        segment_filters: The view's segments; a target counts when its scope is the same.
+        kpi_names: KPIs of the registry.
+        segment_filters: The view's segments; a target counts when its scope is the same and it
+            is not narrowed to a root cause.
         on: The day the glide path is read on (the end of the period shown).
-        value: The KPI's value on that day, to say whether it is off its glide path.
     """
     with _workspace(source) as workspace:
         entries = {entry.improvement_id: entry for entry in register.list_improvements(workspace)}
         chosen = [
             target
             for target in targets.list_targets(workspace)
-            if target.metric == kpi_name
+            if target.metric in kpi_names
             and target.root_cause_id is None
             and dict(target.scope) == dict(segment_filters)
             and entries[target.improvement_id].is_active
         ]
-    lines = []
-    for target in chosen:
-        glide = target.glide_value(on)
-        worse = value is not None and (
-            value > glide if target.direction == "lower" else value < glide
+    return [
+        KpiTarget(
+            kpi=target.metric,
+            label=f"#{target.improvement_id} {entries[target.improvement_id].title}",
+            direction=target.direction,
+            target_value=target.target_value,
+            glide_value=target.glide_value(on),
         )
-        lines.append(
-            KpiTarget(
-                label=f"#{target.improvement_id} {entries[target.improvement_id].title}",
-                target_value=target.target_value,
-                glide_value=glide,
-                is_off_track=worse,
-            )
-        )
-    return lines
+        for target in chosen
+    ]
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ if current.empty or current[list(TILE_KPIS)].isna().all(axis=None):
     )
     st.stop()
 
+targets = data.kpi_targets(view.source, TILE_KPIS, filters.segments, on=filters.period_end)
 for row_start in range(0, len(TILE_KPIS), TILES_PER_ROW):
     columns = st.columns(TILES_PER_ROW)
     for column, name in zip(
@@ -64,17 +65,11 @@ for row_start in range(0, len(TILE_KPIS), TILES_PER_ROW):
         kpi = data.KPIS[name]
         value = current[name].iloc[0]
         before = previous[name].iloc[0] if not previous.empty else None
-        off_track = [
-            line
-            for line in data.kpi_targets(
-                view.source,
-                name,
-                filters.segments,
-                on=filters.period_end,
-                value=None if is_missing(value) else float(value),
-            )
-            if line.is_off_track
-        ]
+        off_track = any(
+            target.is_missed_by(None if is_missing(value) else float(value))
+            for target in targets
+            if target.kpi == name
+        )
         column.metric(
             f"{TILES[name]} :red[:material/flag: off target]" if off_track else TILES[name],
             format_value(value, kpi.unit),

@@ -56,7 +56,7 @@ if trend[kpi_name].isna().all():
     )
     st.stop()
 
-targets = data.kpi_targets(view.source, kpi_name, filters.segments, on=filters.period_end)
+targets = data.kpi_targets(view.source, (kpi_name,), filters.segments, on=filters.period_end)
 st.plotly_chart(
     charts.kpi_over_time(
         trend,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,11 +14,14 @@ from critica.cli import app as critica_app
 from dashboard.filters import Filters, latest_complete_period
 from dashboard.formatting import format_value
 from dashboard.navigation import PAGES, PageSpec
+from improvement.register import change_state, create_improvement
+from improvement.targets import add_target
 from warehouse.kpis import KPIS, kpi_table
 from warehouse.queries.data_health import data_coverage, last_full_month
 from warehouse.queries.difficult_contacts import knowledge_gaps
 from warehouse.queries.segments import segment_values
-from warehouse.store import open_for_reading
+from warehouse.store import WarehouseLocation, open_for_reading
+from warehouse.workspace import open_workspace
 
 OpenPage = Callable[..., AppTest]
 
@@ -247,3 +250,35 @@ def test_a_load_while_the_page_is_open_shows_on_the_next_rerun(
     )
     assert len(history) == 4
     assert history["file_name"].iloc[0] == "tickets.csv"
+
+
+def test_a_tile_whose_kpi_misses_its_targets_glide_path_is_flagged_off_target(
+    desk: Path, open_page: OpenPage
+) -> None:
+    month = last_month(desk)
+    baseline_start = Filters(grain="month", period=month).history_start(6)
+    baseline_end = Filters(grain="month", period=month).history_start(4) - timedelta(days=1)
+    warehouse = open_for_reading(desk)
+    try:
+        with open_workspace(WarehouseLocation(desk).workspace_path) as workspace:
+            entry = create_improvement(workspace, title="Answer faster", raised_by="Dana")
+            change_state(workspace, entry.improvement_id, "accepted", author="Dana")
+            add_target(
+                workspace,
+                warehouse,
+                improvement_id=entry.improvement_id,
+                metric_name="first_response_minutes_median",
+                target="1",  # one minute by the end of the shown month: surely missed
+                baseline_start=baseline_start,
+                baseline_end=baseline_end,
+                start_date=baseline_end + timedelta(days=1),
+                due_date=Filters(grain="month", period=month).period_end,
+                author="Dana",
+            )
+    finally:
+        warehouse.close()
+
+    app = open_page(desk)
+
+    flagged = [metric.label for metric in app.metric if "off target" in metric.label]
+    assert flagged == ["First response :red[:material/flag: off target]"]
