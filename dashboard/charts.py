@@ -216,3 +216,45 @@ def glide_path(
     )
     figure.update_yaxes(tickformat=".0%" if unit == "fraction" else ",.2~f")
     return _styled(figure, height=height)
+
+
+def impact_intervals(
+    frame: pd.DataFrame, *, score: str, label: str = "root_cause_label", height: int | None = None
+) -> go.Figure:
+    """Each root cause's impact on a score with its 95 % interval; clear effects in colour.
+
+    Args:
+        frame: ``root_cause_label`` and ``<score>_difference``, ``_ci_low``, ``_ci_high``,
+            ``_is_clear``; rows without a difference are left out.
+        score: ``csat`` or ``nps``.
+        label: The column naming each root cause.
+        height: Figure height in pixels; by default it grows with the number of causes.
+    """
+    rows = frame.dropna(subset=[f"{score}_difference"]).sort_values(f"{score}_difference")
+    clear = rows[f"{score}_is_clear"].fillna(False).astype(bool)
+    figure = go.Figure(
+        go.Scatter(
+            x=rows[f"{score}_difference"],
+            y=rows[label].astype(str),
+            mode="markers",
+            marker={"size": 10, "color": [PALETTE[5] if c else "#9CA3AF" for c in clear]},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": rows[f"{score}_ci_high"] - rows[f"{score}_difference"],
+                "arrayminus": rows[f"{score}_difference"] - rows[f"{score}_ci_low"],
+                "thickness": 1.5,
+            },
+            hovertemplate="%{y}: %{x:+.2f}<extra></extra>",
+        )
+    )
+    figure.add_vline(x=0, line={"color": "#6B7280", "width": 1})
+    name = score.upper()
+    figure.update_layout(
+        title={
+            "text": f"Impact on {name} (95% interval; grey: could be noise)",
+            "font": {"size": 14},
+        },
+        hovermode="closest",
+    )
+    return _styled(figure, height=height or 100 + 28 * len(rows))

@@ -43,32 +43,20 @@ RankOrder = Literal["volume", "growth", "impact"]
 # Enough for every page of a few dozen views; the oldest results go first.
 _CACHE_ENTRIES: Final = 512
 
-Improvement = register.Improvement
-Target = targets.Target
-Checkup = checkups.Checkup
-Note = checkups.Note
-Metric = metrics.Metric
 STATE_LABELS: Final = register.STATE_LABELS
 ALLOWED_TRANSITIONS: Final = register.ALLOWED_TRANSITIONS
 PRIORITIES: Final = register.PRIORITIES
 EFFORTS: Final = register.EFFORTS
-CHECKUP_STATUS_LABELS: Final = checkups.STATUS_LABELS
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
-    "CHECKUP_STATUS_LABELS",
     "EFFORTS",
     "KPIS",
     "PRIORITIES",
     "STATE_LABELS",
     "WAREHOUSE_ENV_VAR",
-    "Checkup",
-    "Improvement",
     "Kpi",
-    "Metric",
-    "Note",
     "Source",
-    "Target",
     "WarehouseNotFoundError",
     "warehouse_path_from_env",
 ]

@@ -81,6 +81,15 @@ with emerging_column:
                 "p_value": st.column_config.NumberColumn("p-value", format="%.4f"),
             },
         )
+impact_columns = st.columns(2)
+for column, score in zip(impact_columns, ("csat", "nps"), strict=True):
+    if ranked[f"{score}_difference"].notna().any():
+        column.plotly_chart(charts.impact_intervals(ranked.head(15), score=score))
+    else:
+        column.caption(
+            f"No {score.upper()} impact to show in {filters.label}: too few responses with and "
+            "without each root cause for an interval."
+        )
 downloadable_table(
     ranked,
     name="Root causes ranked",
@@ -177,7 +186,7 @@ with complaints_tab:
                 unsafe_allow_html=True,
             )
             st.caption(
-                f"{complaint.document_kind} {complaint.document_id} · {complaint.language} · "
+                f"{complaint.document_id} · {complaint.language} · "
                 f"{complaint.occurred_at:%d %b %Y}"
             )
 
