@@ -186,8 +186,7 @@ with complaints_tab:
                 unsafe_allow_html=True,
             )
             st.caption(
-                f"{complaint.document_id} · {complaint.language} · "
-                f"{complaint.occurred_at:%d %b %Y}"
+                f"{complaint.document_id} · {complaint.language} · {complaint.occurred_at:%d %b %Y}"
             )
 
 with tickets_tab:
