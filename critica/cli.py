@@ -37,6 +37,7 @@ from warehouse.business_calendar import BusinessCalendar
 from warehouse.kpis import KPIS, kpi_summary, kpi_table
 from warehouse.queries.data_health import last_full_month, quarantine_reasons, quarantined_rows
 from warehouse.store import WarehouseNotFoundError, open_for_reading
+from warehouse.units import format_value
 
 app = typer.Typer(
     help="Critica: from service-desk complaints and surveys to root causes, KPIs and improvements.",
@@ -390,8 +391,8 @@ def _print_summary(connection: duckdb.DuckDBPyConnection, month: date) -> pd.Dat
         count = row["n"]
         table.add_row(
             kpi.label,
-            _format_value(row["value"], kpi.unit),
-            _format_value(earlier.get(row["name"]), kpi.unit),
+            format_value(row["value"], kpi.unit),
+            format_value(earlier.get(row["name"]), kpi.unit),
             f"{int(count):,}" if isinstance(count, int | float) and not pd.isna(count) else "",
         )
     console.print(table)
@@ -400,17 +401,6 @@ def _print_summary(connection: duckdb.DuckDBPyConnection, month: date) -> pd.Dat
 
 # Room for one KPI column when a wide KPI table is split to fit the terminal.
 _KPI_COLUMN_WIDTH: Final = 14
-
-
-def _format_value(value: object, unit: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
-    number = float(value)  # type: ignore[arg-type]
-    if unit in ("share", "rate", "fraction"):
-        return f"{number:.1%}"
-    if unit == "minutes":
-        return f"{number / 60:.1f} h" if number >= 120 else f"{number:.0f} min"
-    return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
 def _print_frame(frame: pd.DataFrame, *, title: str) -> None:
@@ -457,7 +447,7 @@ def _print_kpi_table(frame: pd.DataFrame, *, by: str | None, title: str) -> None
             cells = [_row_name(row[key]) for key in keys]
             for measure in group:
                 kpi = KPIS.get(measure)
-                cells.append(_format_value(row[measure], kpi.unit) if kpi else _cell(row[measure]))
+                cells.append(format_value(row[measure], kpi.unit) if kpi else _cell(row[measure]))
             table.add_row(*(Text(cell) for cell in cells))
         console.print(table)
 

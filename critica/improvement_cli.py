@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from improvement.charts import format_change, format_p_value, format_value
+from improvement.charts import format_p_value
 from improvement.checkups import (
     STATUS_LABELS,
     Checkup,
@@ -52,6 +52,7 @@ from improvement.significance import METHOD_LABELS
 from improvement.targets import Direction, Target, add_target, list_targets
 from warehouse.queries.data_health import last_full_month
 from warehouse.store import WarehouseLocation, WarehouseNotFoundError, open_for_reading
+from warehouse.units import format_change, format_value
 from warehouse.workspace import open_workspace
 
 improvement_app = typer.Typer(

@@ -2,64 +2,24 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any, Final, Literal
 
 import streamlit as st
 
 from dashboard.data import KPIS, Kpi
+from warehouse.units import format_change as format_unit_change
 
-_UNIT_SUFFIX: Final = {
-    "per_ticket": " per ticket",
-    "per_open_day": " per day",
-    "csat_score": " / 5",
-    "ces_score": " / 7",
-}
-
-
-def is_missing(value: object) -> bool:
-    """Whether a value is NULL/NaN (a KPI with no rows behind it)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def format_value(value: object, unit: str) -> str:
-    """A KPI value in its unit: ``92.4 %``, ``3.5 h``, ``45 min``, ``4.12 / 5``, ``1,204``."""
-    if is_missing(value):
-        return "–"
-    number = float(value)  # type: ignore[arg-type]
-    if unit == "fraction":
-        return f"{number:.1%}"
-    if unit == "minutes":
-        return _duration(number)
-    if unit == "tickets":
-        return f"{number:,.0f}"
-    if unit == "nps_points":
-        return f"{number:+.0f}"
-    if unit == "per_1000_tickets":
-        return f"{number:,.1f}"
-    return f"{number:,.2f}{_UNIT_SUFFIX.get(unit, '')}"
+# Re-exported: pages format through this module (they never import the warehouse).
+from warehouse.units import format_value as format_value
+from warehouse.units import is_missing as is_missing
 
 
 def format_change(current: object, previous: object, unit: str) -> str | None:
-    """The change from ``previous`` to ``current`` with its sign, or None when either is unknown.
-
-    Shares change in percentage points, durations in minutes or hours, the rest in their unit.
-    """
+    """The change from ``previous`` to ``current`` with its sign, or None when either is unknown."""
     if is_missing(current) or is_missing(previous):
         return None
-    change = float(current) - float(previous)  # type: ignore[arg-type]
-    sign = "+" if change >= 0 else "-"
-    size = abs(change)
-    if unit == "fraction":
-        return f"{sign}{size * 100:.1f} pp"
-    if unit == "minutes":
-        return f"{sign}{_duration(size)}"
-    if unit in ("tickets", "nps_points"):
-        return f"{sign}{size:,.0f}"
-    if unit == "per_1000_tickets":
-        return f"{sign}{size:,.1f}"
-    return f"{sign}{size:,.2f}"
+    return format_unit_change(float(current) - float(previous), unit)  # type: ignore[arg-type]
 
 
 def change_colour(kpi: Kpi) -> Literal["normal", "inverse", "off"]:
@@ -108,11 +68,3 @@ def kpi_column_config(columns: Iterable[str]) -> dict[str, Any]:
                 kpi.label, help=kpi.definition, format="%.2f" if not kpi.is_count else "%d"
             )
     return config
-
-
-def _duration(minutes: float) -> str:
-    if minutes >= 48 * 60:
-        return f"{minutes / 1440:.1f} d"
-    if minutes >= 120:
-        return f"{minutes / 60:.1f} h"
-    return f"{minutes:.0f} min"

@@ -10,6 +10,7 @@ from typing import Final
 import pandas as pd
 
 from improvement.targets import Target
+from warehouse.units import format_value
 
 STATUS_COLOURS: Final = {
     "achieved": "#1a7f4b",
@@ -24,36 +25,6 @@ _LEFT: Final = 58
 _RIGHT: Final = 12
 _TOP: Final = 12
 _BOTTOM: Final = 26
-
-
-def format_value(value: float | None, unit: str) -> str:
-    """A metric value as a manager reads it: 69%, 2 h 43 min, +10, 3.53."""
-    if value is None or pd.isna(value):
-        return "–"
-    if unit == "fraction":
-        return f"{100 * value:.1f}%"
-    if unit == "minutes":
-        if abs(value) >= 120:
-            hours, minutes = divmod(round(abs(value)), 60)
-            return f"{'-' if value < 0 else ''}{hours} h {minutes:02d} min"
-        return f"{value:.0f} min"
-    if unit in ("nps_points", "csat_points"):
-        return f"{value:+.1f}" if unit == "nps_points" else f"{value:+.2f}"
-    if unit in ("csat_score", "ces_score", "per_ticket", "per_open_day"):
-        return f"{value:.2f}"
-    if unit == "complaints_per_month":
-        return f"{value:,.1f}/month"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
-
-
-def format_change(value: float | None, unit: str) -> str:
-    """A change in the metric's unit with its sign: +12.3 pts, -1 h 52 min."""
-    if value is None or pd.isna(value):
-        return "–"
-    if unit == "fraction":
-        return f"{100 * value:+.1f} pts"
-    sign = "+" if value >= 0 else "-"
-    return sign + format_value(abs(value), unit).lstrip("+")
 
 
 def format_p_value(p_value: float) -> str:

@@ -16,13 +16,7 @@ from typing import Final
 import duckdb
 import pandas as pd
 
-from improvement.charts import (
-    STATUS_COLOURS,
-    format_change,
-    format_p_value,
-    format_value,
-    progress_chart,
-)
+from improvement.charts import STATUS_COLOURS, format_p_value, progress_chart
 from improvement.checkups import (
     STATUS_LABELS,
     Checkup,
@@ -36,6 +30,7 @@ from improvement.register import STATE_LABELS, Improvement, list_improvements
 from improvement.significance import METHOD_LABELS
 from improvement.targets import Target, list_targets
 from warehouse.kpis import KPIS, kpi_table
+from warehouse.units import format_change, format_value
 
 # The commitments the desk made to customers, as registry KPIs.
 COMMITMENT_KPIS: Final = ("follow_up_within_48h_rate", "callback_promises_kept_rate")
