@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Final, Literal
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.data import KPIS, Kpi
@@ -20,6 +21,42 @@ def format_change(current: object, previous: object, unit: str) -> str | None:
     if is_missing(current) or is_missing(previous):
         return None
     return format_unit_change(float(current) - float(previous), unit)  # type: ignore[arg-type]
+
+
+def kpi_tile(
+    container: Any,
+    kpi: Kpi,
+    value: object,
+    before: object,
+    *,
+    title: str | None = None,
+    **chart: Any,
+) -> None:
+    """One KPI tile: the value in its unit, its change coloured by which way is better, its meaning.
+
+    Args:
+        container: Where to draw it (a column).
+        kpi: The registry entry.
+        value: The period's value (None when unknown).
+        before: The previous period's value (None when unknown).
+        title: A shorter title than the KPI's label.
+        chart: ``st.metric``'s sparkline arguments (``chart_data``, ``chart_type``).
+    """
+    container.metric(
+        title or kpi.label,
+        format_value(value, kpi.unit),
+        delta=format_change(value, before, kpi.unit),
+        delta_color=change_colour(kpi),
+        help=f"**{kpi.label}**: {kpi.definition} Counts: {kpi.counts}",
+        border=True,
+        **chart,
+    )
+
+
+def value_in(table: pd.DataFrame, period: object, name: str) -> object:
+    """The value of ``name`` in a KPI table's row for ``period``, or None when it has none."""
+    rows = table[table["period"] == period]
+    return rows[name].iloc[0] if not rows.empty else None
 
 
 def change_colour(kpi: Kpi) -> Literal["normal", "inverse", "off"]:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.filters import current_view
-from dashboard.formatting import change_colour, format_change, format_value, kpi_column_config
+from dashboard.formatting import kpi_column_config, kpi_tile, value_in
 from dashboard.tables import downloadable_table
 
 TILE_KPIS: Final = (
@@ -44,19 +44,12 @@ desk = data.kpi_table(
     period_end=filters.period_end,
     segment_filters=filters.segments,
 )
-current = desk[desk["period"] == filters.period]
-previous = desk[desk["period"] == filters.previous().period]
 for tile, name in zip(st.columns(len(TILE_KPIS)), TILE_KPIS, strict=True):
-    kpi = data.KPIS[name]
-    value = current[name].iloc[0] if not current.empty else None
-    before = previous[name].iloc[0] if not previous.empty else None
-    tile.metric(
-        kpi.label,
-        format_value(value, kpi.unit),
-        delta=format_change(value, before, kpi.unit),
-        delta_color=change_colour(kpi),
-        help=f"{kpi.definition} Counts: {kpi.counts}",
-        border=True,
+    kpi_tile(
+        tile,
+        data.KPIS[name],
+        value_in(desk, filters.period, name),
+        value_in(desk, filters.previous().period, name),
     )
 
 by_team = data.kpi_table(

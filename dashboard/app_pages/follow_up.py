@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.filters import current_view
-from dashboard.formatting import change_colour, format_change, format_value, kpi_column_config
+from dashboard.formatting import format_change, format_value, kpi_column_config, kpi_tile, value_in
 from dashboard.tables import downloadable_table
 
 view = current_view()
@@ -42,20 +42,13 @@ by_team = data.commitments_by_team(
     segment_filters=filters.segments,
 )
 
-current = desk[desk["period"] == filters.period]
-previous = desk[desk["period"] == filters.previous().period]
 tiles = st.columns(len(data.COMMITMENT_KPIS) + 1)
 for tile, name in zip(tiles, data.COMMITMENT_KPIS, strict=False):
-    kpi = data.KPIS[name]
-    value = current[name].iloc[0] if not current.empty else None
-    before = previous[name].iloc[0] if not previous.empty else None
-    tile.metric(
-        kpi.label,
-        format_value(value, kpi.unit),
-        delta=format_change(value, before, kpi.unit),
-        delta_color=change_colour(kpi),
-        help=f"{kpi.definition} Counts: {kpi.counts}",
-        border=True,
+    kpi_tile(
+        tile,
+        data.KPIS[name],
+        value_in(desk, filters.period, name),
+        value_in(desk, filters.previous().period, name),
     )
 desk_recovery = recovery[recovery["is_desk_total"]]
 desk_recovery_before = recovery_before[recovery_before["is_desk_total"]]

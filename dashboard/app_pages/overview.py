@@ -8,13 +8,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.filters import current_view
-from dashboard.formatting import (
-    change_colour,
-    format_change,
-    format_value,
-    is_missing,
-    kpi_column_config,
-)
+from dashboard.formatting import is_missing, kpi_column_config, kpi_tile, value_in
 from dashboard.tables import downloadable_table
 
 # Each tile's short title; the help icon gives the registry's full label and definition.
@@ -48,7 +42,6 @@ history = data.kpi_table(
     segment_filters=filters.segments,
 )
 current = history[history["period"] == filters.period]
-previous = history[history["period"] == filters.previous().period]
 if current.empty or current[list(TILE_KPIS)].isna().all(axis=None):
     st.info(
         f"No tickets or surveys in {filters.label} for this view. Choose another period or "
@@ -64,19 +57,18 @@ for row_start in range(0, len(TILE_KPIS), TILES_PER_ROW):
     ):
         kpi = data.KPIS[name]
         value = current[name].iloc[0]
-        before = previous[name].iloc[0] if not previous.empty else None
+        before = value_in(history, filters.previous().period, name)
         off_track = any(
             target.is_missed_by(None if is_missing(value) else float(value))
             for target in targets
             if target.kpi == name
         )
-        column.metric(
-            f"{TILES[name]} :red[:material/flag: off target]" if off_track else TILES[name],
-            format_value(value, kpi.unit),
-            delta=format_change(value, before, kpi.unit),
-            delta_color=change_colour(kpi),
-            help=f"**{kpi.label}**: {kpi.definition}",
-            border=True,
+        kpi_tile(
+            column,
+            kpi,
+            value,
+            before,
+            title=f"{TILES[name]} :red[:material/flag: off target]" if off_track else TILES[name],
             # The trend of the periods with a value (a sparkline cannot draw gaps).
             chart_data=[float(v) for v in history[name] if not is_missing(v)],
             chart_type="area" if kpi.is_count else "line",
