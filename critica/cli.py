@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Final, Literal, cast
 
@@ -33,6 +33,7 @@ from critica.topics_cli import fit_or_assign, run_assign, topics_app
 from etl.pipeline import FileOutcome, load_exports
 from etl.profiles import ALL_PROFILES, profile_named
 from etl.profiles.base import ExportProfile
+from improvement.periods import add_months, month_end, parse_month
 from warehouse.business_calendar import BusinessCalendar
 from warehouse.kpis import KPIS, kpi_summary, kpi_table
 from warehouse.queries.data_health import last_full_month, quarantine_reasons, quarantined_rows
@@ -232,7 +233,7 @@ def kpis(
         raise typer.Exit(2)
     connection = _open_warehouse()
     last = _parse_month(month) if month else last_full_month(connection)
-    first = _add_months(last, 1 - months)
+    first = add_months(last, 1 - months)
     if by is None and grain == "month" and months == 1:
         frame = _print_summary(connection, last)
     else:
@@ -241,7 +242,7 @@ def kpis(
             grain=cast(Grain, grain),
             by=cast(Segment | None, by),
             period_start=first,
-            period_end=_month_end(last),
+            period_end=month_end(last),
         )
         _print_kpi_table(
             frame, by=by, title=f"KPIs by {by or grain}, {first:%Y-%m} to {last:%Y-%m}"
@@ -377,10 +378,10 @@ def _print_load_reports(outcomes: list[FileOutcome]) -> None:
 
 def _print_summary(connection: duckdb.DuckDBPyConnection, month: date) -> pd.DataFrame:
     """Print one month's KPIs beside the month before; return the month's summary."""
-    current = kpi_summary(connection, period_start=month, period_end=_month_end(month))
-    previous_month = _add_months(month, -1)
+    current = kpi_summary(connection, period_start=month, period_end=month_end(month))
+    previous_month = add_months(month, -1)
     previous = kpi_summary(
-        connection, period_start=previous_month, period_end=_month_end(previous_month)
+        connection, period_start=previous_month, period_end=month_end(previous_month)
     )
     table = Table(title=f"Service KPIs, {month:%B %Y} (change against {previous_month:%B %Y})")
     for column in ("KPI", "value", "previous", "n"):
@@ -474,16 +475,7 @@ def _open_warehouse() -> duckdb.DuckDBPyConnection:
 
 def _parse_month(text: str) -> date:
     try:
-        return date.fromisoformat(f"{text}-01")
+        return parse_month(text)
     except ValueError as bad:
         errors.print(f"[red]--month must look like 2026-10, not '{text}'[/red]")
         raise typer.Exit(2) from bad
-
-
-def _add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _month_end(month: date) -> date:
-    return _add_months(month, 1) - timedelta(days=1)
