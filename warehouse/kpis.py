@@ -540,7 +540,7 @@ KPIS: Final[Mapping[str, Kpi]] = MappingProxyType(
 
 # Text columns no KPI reads: left out of the per-query copy of the facts to save memory.
 _TEXT_COLUMNS: Final = {
-    "tickets": "subject, description, tags, requester_hash, status_raw, source_file, row_hash",
+    "tickets": "requester_hash",
     "surveys": "comment, source_file, row_hash",
 }
 

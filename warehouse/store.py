@@ -20,7 +20,7 @@ from typing import Final
 
 import duckdb
 
-from warehouse.migrations import migrate
+from warehouse.migrations import migrate, refresh_stored_marts
 
 DEFAULT_WAREHOUSE_PATH: Final = Path("var") / "critica.duckdb"
 WAREHOUSE_ENV_VAR: Final = "CRITICA_WAREHOUSE"
@@ -112,7 +112,8 @@ def open_for_writing(
         wait_seconds: How long to wait for another writer before giving up.
 
     Yields:
-        A read-write connection on the copy, with every migration applied.
+        A read-write connection on the copy, with every migration applied. When the block
+        succeeds, the stored marts are brought up to date before the copy is swapped in.
 
     Raises:
         WarehouseBusyError: if another writer kept the lock longer than ``wait_seconds``.
@@ -128,6 +129,8 @@ def open_for_writing(
         try:
             migrate(connection)
             yield connection
+            # The stored facts follow whatever the block changed before anyone can read them.
+            refresh_stored_marts(connection)
             connection.execute("checkpoint")
         except BaseException:
             connection.close()

@@ -13,6 +13,7 @@ import pytest
 
 from warehouse.business_calendar import BusinessCalendar, write_business_days
 from warehouse.kpis import kpi_table
+from warehouse.migrations import refresh_stored_marts
 from warehouse.store import open_for_writing
 
 # Most KPI tests evaluate open tickets at this instant (a Tuesday, in business hours).
@@ -30,7 +31,9 @@ class KpiWarehouse:
         self._line = 0
 
     def calendar(self, calendar: BusinessCalendar, start: date, end: date) -> int:
-        return write_business_days(self.con, calendar, start, end)
+        days = write_business_days(self.con, calendar, start, end)
+        refresh_stored_marts(self.con)
+        return days
 
     def ticket(self, ticket_id: str, created_at: str, **columns: object) -> None:
         """Insert a ticket; "YYYY-MM-DD HH:MM" strings in *_at columns are UTC instants."""
@@ -87,6 +90,8 @@ class KpiWarehouse:
         columns = ", ".join(values)
         placeholders = ", ".join(f"${column}" for column in values)
         self.con.execute(f"insert into {table} ({columns}) values ({placeholders})", values)
+        # Tests read the facts on this same connection, before open_for_writing would refresh.
+        refresh_stored_marts(self.con)
 
 
 @pytest.fixture

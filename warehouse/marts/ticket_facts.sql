@@ -1,123 +1,50 @@
--- One row per core.tickets row: every core column plus the per-ticket measures the KPIs
--- aggregate (warehouse/kpis.py). Durations are minutes; *_business_minutes count only the
--- opening hours of the calendar named 'default' and are null outside its written range.
+-- One row per core.tickets row: its core columns but the free text, plus the per-ticket measures
+-- the KPIs aggregate (warehouse/kpis.py). Durations are minutes; *_business_minutes count only the
+-- opening hours of the calendar named 'default' and are null outside its written range. Reads the
+-- stored marts.ticket_timelines and runs the clocks of open tickets to "now", whose business
+-- position is looked up once for all of them.
 create or replace view marts.ticket_facts as
 with
 
 evaluation as (
     -- "Now" for tickets still open; pin it with `set variable critica_as_of = ...` to reproduce.
     select
-        coalesce(
-            try_cast(getvariable('critica_as_of') as timestamp), timezone('UTC', now())
-        ) as evaluated_at
-),
-
-business_days as (
-    select
-        day_starts_at,
-        day_ends_at,
-        opens_at,
-        open_minutes,
-        open_minutes_before,
-        open_minutes_before + open_minutes as open_minutes_through
-    from core.business_days
-    where calendar_name = 'default'
-),
-
-working_days as (
-    -- Days with opening hours: where a business-time SLA target can run out.
-    select * from business_days where open_minutes > 0
-),
-
-classified as (
-    select
-        tickets.*,
-        evaluation.evaluated_at,
-        -- An unknown status falls back to the dates: no resolution and no closure means open.
-        coalesce(
-            tickets.status not in ('solved', 'closed', 'canceled'),
-            tickets.last_resolved_at is null and tickets.closed_at is null
-        ) as is_open,
-        tickets.status is not distinct from 'canceled' as is_canceled,
-        coalesce(
-            tickets.sla_response_target_minutes, policies.response_target_minutes
-        ) as effective_sla_response_target_minutes,
-        coalesce(
-            tickets.sla_resolution_target_minutes, policies.resolution_target_minutes
-        ) as effective_sla_resolution_target_minutes,
-        -- Without a policy for the priority there is no schedule to apply: calendar time.
-        coalesce(policies.basis, 'calendar') as sla_basis
-    from core.tickets as tickets
-    cross join evaluation
-    left join core.sla_policies as policies on policies.priority = tickets.priority
-),
-
-clocked as (
-    select
-        *,
-        not is_open and not is_canceled and last_resolved_at is not null as is_resolved,
-        -- When the ticket stopped waiting; null while open or when the source gives no date.
-        case
-            when not is_open then coalesce(last_resolved_at, closed_at, updated_at)
-        end as left_backlog_at
-    from classified
+        evaluation_instant.evaluated_at,
+        marts.business_position(evaluation_instant.evaluated_at, evaluation_day)
+            as evaluated_position
+    from (
+        select
+            coalesce(
+                try_cast(getvariable('critica_as_of') as timestamp), timezone('UTC', now())
+            ) as evaluated_at
+    ) as evaluation_instant
+    asof left join marts.default_business_days as evaluation_day
+        on evaluation_instant.evaluated_at >= evaluation_day.day_starts_at
 ),
 
 clocks as (
+    -- A clock that has not stopped runs to now while the ticket is open.
     select
-        *,
-        -- The response clock runs to the first reply; unanswered, to now or to leaving the queue.
+        timelines.*,
+        evaluation.evaluated_at,
         coalesce(
-            first_public_reply_at, case when is_open then evaluated_at else left_backlog_at end
+            timelines.response_stopped_at, case when timelines.is_open then evaluated_at end
         ) as response_clock_at,
-        -- The resolution clock runs to the final resolution, or to now while open.
         case
-            when is_open then evaluated_at when is_resolved then last_resolved_at
-        end as resolution_clock_at
-    from clocked
-),
-
-positioned as (
-    -- Business position of an instant = working minutes before its local day + minutes since
-    -- that day opened (clamped to the day's opening hours). Differences are business minutes.
-    -- ASOF picks the local day containing the instant; beyond the last day it is null.
-    select
-        clocks.*,
-        case
-            when clocks.created_at < created_day.day_ends_at
-                then created_day.open_minutes_before + least(greatest(
-                    coalesce(epoch(clocks.created_at - created_day.opens_at) / 60, 0), 0
-                ), created_day.open_minutes)
-        end as created_position,
-        case
-            when clocks.response_clock_at < response_day.day_ends_at
-                then response_day.open_minutes_before + least(greatest(
-                    coalesce(epoch(clocks.response_clock_at - response_day.opens_at) / 60, 0), 0
-                ), response_day.open_minutes)
+            when timelines.response_stopped_at is not null
+                then timelines.response_stopped_position
+            when timelines.is_open then evaluation.evaluated_position
         end as response_clock_position,
+        coalesce(
+            timelines.resolution_stopped_at, case when timelines.is_open then evaluated_at end
+        ) as resolution_clock_at,
         case
-            when clocks.first_resolved_at < first_resolved_day.day_ends_at
-                then first_resolved_day.open_minutes_before + least(greatest(
-                    coalesce(epoch(clocks.first_resolved_at - first_resolved_day.opens_at) / 60, 0),
-                    0
-                ), first_resolved_day.open_minutes)
-        end as first_resolved_position,
-        case
-            when clocks.resolution_clock_at < resolution_day.day_ends_at
-                then resolution_day.open_minutes_before + least(greatest(
-                    coalesce(epoch(clocks.resolution_clock_at - resolution_day.opens_at) / 60, 0),
-                    0
-                ), resolution_day.open_minutes)
+            when timelines.resolution_stopped_at is not null
+                then timelines.resolution_stopped_position
+            when timelines.is_open then evaluation.evaluated_position
         end as resolution_clock_position
-    from clocks
-    asof left join business_days as created_day
-        on clocks.created_at >= created_day.day_starts_at
-    asof left join business_days as response_day
-        on clocks.response_clock_at >= response_day.day_starts_at
-    asof left join business_days as first_resolved_day
-        on clocks.first_resolved_at >= first_resolved_day.day_starts_at
-    asof left join business_days as resolution_day
-        on clocks.resolution_clock_at >= resolution_day.day_starts_at
+    from marts.ticket_timelines as timelines
+    cross join evaluation
 ),
 
 measured as (
@@ -157,14 +84,13 @@ measured as (
             when resolution_clock_at < created_at then null
             when sla_basis = 'business' then resolution_clock_position - created_position
             else epoch(resolution_clock_at - created_at) / 60
-        end as sla_resolution_elapsed_minutes,
-        created_position + effective_sla_resolution_target_minutes as resolution_due_position
-    from positioned
+        end as sla_resolution_elapsed_minutes
+    from clocks
 ),
 
 judged as (
     select
-        measured.*,
+        *,
         case
             -- The event happened: the source's verdict wins, else elapsed time vs the target.
             when first_public_reply_at is not null
@@ -191,29 +117,23 @@ judged as (
                     or sla_resolution_elapsed_minutes > effective_sla_resolution_target_minutes
                 )
                 then true
-        end as is_sla_resolution_breached,
-        case
-            when sla_basis = 'business'
-                then due_day.opens_at
-                + to_seconds((resolution_due_position - due_day.open_minutes_before) * 60)
-            else created_at + to_seconds(effective_sla_resolution_target_minutes * 60)
-        end as sla_resolution_due_at
+        end as is_sla_resolution_breached
     from measured
-    -- The working day whose opening hours contain the due position.
-    asof left join working_days as due_day
-        on measured.resolution_due_position <= due_day.open_minutes_through
 ),
 
 final as (
     select
         * exclude (
+            response_stopped_at,
+            resolution_stopped_at,
+            response_stopped_position,
+            resolution_stopped_position,
             response_clock_at,
             resolution_clock_at,
             created_position,
             response_clock_position,
             first_resolved_position,
-            resolution_clock_position,
-            resolution_due_position
+            resolution_clock_position
         ),
         -- Resolved tickets count for resolution SLA when resolved; open ones already in breach
         -- when their target ran out (a breach is counted when it happens).

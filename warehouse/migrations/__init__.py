@@ -1,13 +1,17 @@
-"""Numbered schema migrations and the mart views built on top of them.
+"""Numbered schema migrations and the marts built on top of them.
 
 Migrations (``NNN_name.sql`` in this folder) run once each, in order, and are recorded in
-``meta.schema_migrations``. Mart views (``warehouse/marts/*.sql``) are recreated on every run,
-in the order of :data:`MARTS`, so a changed KPI definition reaches every existing warehouse.
+``meta.schema_migrations``. Mart macros and views (``warehouse/marts/*.sql``) are recreated on
+every run, in the order of :data:`MARTS`, so a changed KPI definition reaches every existing
+warehouse. The one stored mart, ``marts.ticket_timelines``, is rebuilt by
+:func:`refresh_stored_marts` whenever its definition or its input tables changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
@@ -16,11 +20,28 @@ import duckdb
 MIGRATIONS_DIR: Final = Path(__file__).parent
 MARTS_DIR: Final = MIGRATIONS_DIR.parent / "marts"
 
-# dbt's DAG written out by hand: each view only reads the ones above it.
+# dbt's DAG written out by hand: each file only reads the ones above it. The stored mart is
+# (re)built between the macros it selects from and the view that reads it.
 MARTS: Final = (
+    "business_time.sql",
+    "ticket_timelines.sql",
     "ticket_facts.sql",
     "survey_facts.sql",
 )
+STORED_MARTS: Final = {"ticket_timelines.sql": "marts.ticket_timelines"}
+
+# Everything a stored mart's rows depend on besides its SQL. A row's load_id and row_hash change
+# whenever a load rewrites it, so summing their hashes catches an upsert without reading the text.
+_INPUTS_FINGERPRINT_SQL: Final = """
+select concat_ws(
+    ' ',
+    (select count(*) || '/' || coalesce(sum(hash(source_system, ticket_id, load_id, row_hash)), 0)
+        from core.tickets),
+    (select count(*) || '/' || coalesce(sum(hash(days)), 0) from core.business_days as days),
+    (select count(*) || '/' || coalesce(sum(hash(policies)), 0)
+        from core.sla_policies as policies)
+)
+"""
 
 _MIGRATION_NAME: Final = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -66,5 +87,48 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         applied.append(migration.name)
     for mart in MARTS:
-        connection.execute((MARTS_DIR / mart).read_text(encoding="utf-8"))
+        if mart in STORED_MARTS:
+            refresh_stored_marts(connection)
+        else:
+            connection.execute((MARTS_DIR / mart).read_text(encoding="utf-8"))
     return applied
+
+
+def refresh_stored_marts(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Rebuild each stored mart whose definition or input tables changed since its last build.
+
+    Every writer calls this before its work becomes visible (``warehouse.store.open_for_writing``
+    does it on success), and so does code that writes tickets and then reads their facts on the
+    same connection.
+
+    Args:
+        connection: A read-write connection to a migrated warehouse.
+
+    Returns:
+        The stored marts rebuilt by this call.
+    """
+    inputs = connection.execute(_INPUTS_FINGERPRINT_SQL).fetchall()
+    rebuilt: list[str] = []
+    for mart_file, mart in STORED_MARTS.items():
+        definitions = "".join(
+            (MARTS_DIR / name).read_text(encoding="utf-8")
+            for name in MARTS[: MARTS.index(mart_file) + 1]
+        )
+        fingerprint = hashlib.sha256(f"{definitions}\n{inputs}".encode()).hexdigest()
+        # fetchall, not fetchone: a half-read result blocks the caller's next register().
+        built = connection.execute(
+            "select fingerprint from meta.mart_builds where mart = $mart", {"mart": mart}
+        ).fetchall()
+        if built == [(fingerprint,)]:
+            continue
+        connection.execute((MARTS_DIR / mart_file).read_text(encoding="utf-8"))
+        connection.execute(
+            "insert or replace into meta.mart_builds values ($mart, $fingerprint, $built_at)",
+            {
+                "mart": mart,
+                "fingerprint": fingerprint,
+                "built_at": datetime.now(UTC).replace(tzinfo=None),
+            },
+        ).fetchall()
+        rebuilt.append(mart)
+    return rebuilt
