@@ -276,20 +276,20 @@ def _read_csv(
             _read_positional(connection, parameters)
         except duckdb.Error as failure:
             raise _csv_failure(path, failure) from failure
-    # Physical line of each record: the lines of the records before it (a quoted field may
-    # hold newlines) plus the malformed records DuckDB set aside; its reject table numbers
-    # records, not lines.
-    newline_count = " + ".join(
+    # Physical line of each record: its record number plus the line breaks inside quoted fields
+    # of the records before it, plus the malformed records DuckDB set aside before it (its
+    # reject table numbers records, not lines). Both are rare, so they are collected first in
+    # small tables; a file with neither is numbered without a join.
+    has_break = " or ".join(f"contains(c{i}, chr(10))" for i in range(width))
+    break_count = " + ".join(
         f"coalesce(length(c{i}) - length(replace(c{i}, chr(10), '')), 0)" for i in range(width)
     )
-    select_named = ", ".join(f"c{i} as {_quote(name)}" for i, name in enumerate(names))
     connection.execute(
         f"""
-        create or replace temp table {SOURCE_TABLE}_lines as
-        select
-            __record,
-            sum(1 + {newline_count}) over (order by __record) as __lines_through
+        create or replace temp table {SOURCE_TABLE}_breaks as
+        select __record, sum({break_count}) over (order by __record) as __breaks_through
         from {SOURCE_TABLE}_positional
+        where {has_break}
         """
     )
     connection.execute(
@@ -308,9 +308,11 @@ def _read_csv(
         select
             numbered.*,
             line - reject_number as accepted_before,
-            {sniff.skip_lines} + coalesce(l.__lines_through, 0) + reject_number as physical_line
+            {sniff.skip_lines} + line - reject_number + coalesce((
+                select max(b.__breaks_through) from {SOURCE_TABLE}_breaks as b
+                where b.__record <= line - reject_number
+            ), 0) + reject_number as physical_line
         from numbered
-        left join {SOURCE_TABLE}_lines as l on l.__record = numbered.line - numbered.reject_number
         """
     )
     malformed = [
@@ -320,24 +322,34 @@ def _read_csv(
             f"from {SOURCE_TABLE}_rejected order by physical_line"
         ).fetchall()
     ]
-    connection.execute(
-        f"""
-        create or replace temp table {SOURCE_TABLE} as
-        select
-            {sniff.skip_lines} + coalesce(l.__lines_through - (1 + {newline_count}), 0) + 1 + (
-                select count(*) from {SOURCE_TABLE}_rejected as r
-                where r.accepted_before < p.__record
-            ) as __line,
-            {select_named}
-        from {SOURCE_TABLE}_positional as p
-        join {SOURCE_TABLE}_lines as l using (__record)
-        where p.__record > {header_rows}
-        order by p.__record
-        """
-    )
-    for helper in ("_positional", "_lines", "_rejected"):
+    select_named = ", ".join(f"c{i} as {_quote(name)}" for i, name in enumerate(names))
+    first_line = f"{sniff.skip_lines} + p.__record"
+    if _count(connection, f"{SOURCE_TABLE}_breaks") + len(malformed) == 0:
+        numbered = f"""
+            select {first_line} as __line, {select_named}
+            from {SOURCE_TABLE}_positional as p
+            where p.__record > {header_rows}
+            """
+    else:
+        numbered = f"""
+            select
+                {first_line} + coalesce(b.__breaks_through, 0) + coalesce(r.__rejected_before, 0)
+                    as __line,
+                {select_named}
+            from {SOURCE_TABLE}_positional as p
+            asof left join {SOURCE_TABLE}_breaks as b on p.__record > b.__record
+            asof left join (
+                select accepted_before, max(reject_number) as __rejected_before
+                from {SOURCE_TABLE}_rejected
+                group by accepted_before
+            ) as r on p.__record > r.accepted_before
+            where p.__record > {header_rows}
+            order by p.__record
+            """
+    connection.execute(f"create or replace temp table {SOURCE_TABLE} as {numbered}")
+    for helper in ("_positional", "_breaks", "_rejected"):
         connection.execute(f"drop table {SOURCE_TABLE}{helper}")
-    data_records = _count(connection)
+    data_records = _count(connection, SOURCE_TABLE)
     return SourceRows(names, headers, data_records, malformed)
 
 
@@ -557,7 +569,7 @@ def _read_self_describing(
         {"path": str(path)}
         | ({} if kind == "parquet" else {"json_columns": dict.fromkeys(columns, "JSON")}),
     )
-    return SourceRows(names, headers, _count(connection), [])
+    return SourceRows(names, headers, _count(connection, SOURCE_TABLE), [])
 
 
 def _json_text(value: str) -> str:
@@ -568,8 +580,8 @@ def _json_text(value: str) -> str:
     )
 
 
-def _count(connection: duckdb.DuckDBPyConnection) -> int:
-    row = connection.execute(f"select count(*) from {SOURCE_TABLE}").fetchone()
+def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = connection.execute(f"select count(*) from {table}").fetchone()
     return int(row[0]) if row else 0
 
 

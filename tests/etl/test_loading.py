@@ -397,6 +397,32 @@ def test_files_loaded_in_one_session_each_count_only_their_own_bad_lines(
     ) == [("tuesday.csv", 4, True), ("monday.csv", 3, True)]
 
 
+def test_line_numbers_count_the_line_breaks_inside_quoted_texts_and_the_lines_set_aside(
+    load_files: LoadFiles, warehouse_path: Path, tmp_path: Path
+) -> None:
+    good = write_zendesk_export(
+        tmp_path / "good.csv",
+        zendesk_ticket("8001", description="Line one\nline two\nline three"),  # lines 2-4
+        zendesk_ticket("8002"),  # line 5
+        zendesk_ticket("8004", Created_at="someday"),  # line 7, after the bad line 6
+        zendesk_ticket("8005", description="Two\nlines"),  # lines 8-9
+        zendesk_ticket("8006"),  # line 10
+    )
+    header, *lines = good.read_bytes().splitlines(keepends=True)
+    export = tmp_path / "april.csv"
+    export.write_bytes(header + b"".join(lines[:4]) + b"8003,too,few\n" + b"".join(lines[4:]))
+
+    (report,) = load_files(export)
+
+    assert (report.rows_read, report.rows_inserted, report.rows_quarantined) == (6, 4, 2)
+    assert stored_rows(
+        warehouse_path, "select ticket_id, source_line from core.tickets order by 1"
+    ) == [("8001", 2), ("8002", 5), ("8005", 8), ("8006", 10)]
+    assert stored_rows(
+        warehouse_path, "select line_number, column_name from quarantine.rejected_rows order by 1"
+    ) == [(6, None), (7, "Created at")]
+
+
 def test_a_line_that_is_not_utf8_after_the_first_256_kb_is_quarantined_once(
     load_files: LoadFiles, warehouse_path: Path, tmp_path: Path
 ) -> None:
