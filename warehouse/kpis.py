@@ -768,7 +768,12 @@ class _KpiQuery:
             "snapshot_at": [period.snapshot_at for period in periods],
             **{f"filter_{column}": value for column, value in self.filters.items()},
         }
-        return cursor.execute(self.per_row_sql() if per_row else self.sql(), parameters).df()
+        sql = self.per_row_sql() if per_row else self.sql()
+        if "$window_starts_at" in sql:
+            # DuckDB refuses parameters a statement does not use (a backlog-only query).
+            parameters["window_starts_at"] = min((p.starts_at for p in periods), default=None)
+            parameters["window_ends_at"] = max((p.ends_at for p in periods), default=None)
+        return cursor.execute(sql, parameters).df()
 
     def sql(self) -> str:
         ctes = self._source_ctes()
@@ -792,7 +797,13 @@ class _KpiQuery:
             "periods as (select unnest($period::date[]) as period, "
             "unnest($starts_at::timestamp[]) as starts_at, "
             "unnest($ends_at::timestamp[]) as ends_at, "
-            "unnest($snapshot_at::timestamp[]) as snapshot_at)"
+            "unnest($snapshot_at::timestamp[]) as snapshot_at)",
+            # Periods start and end at local midnights, which are UTC quarter hours in every
+            # time zone: a row finds its period by an equality (hash) join on its quarter hour
+            # instead of an ASOF join that sorts every row.
+            "period_quarters as (select period, unnest(generate_series(starts_at, "
+            "ends_at - interval 15 minute, interval 15 minute)) as quarter_starts_at "
+            "from periods)",
         ]
         if self._uses_root_causes:
             ctes.append(f"root_cause_members as ({ROOT_CAUSE_MEMBERS_SQL})")
@@ -830,7 +841,7 @@ class _KpiQuery:
         )
         # Materialised once: several families read it, and ticket_facts is costly to compute.
         return (
-            f"{facts} as materialized (select facts.* exclude ({_TEXT_COLUMNS[facts]}), "
+            f"{facts} as not materialized (select facts.* exclude ({_TEXT_COLUMNS[facts]}), "
             f"{segment} as segment{backlog_until} from {mart} as facts{members} where {where})"
         )
 
@@ -856,12 +867,15 @@ class _KpiQuery:
                 "from periods join tickets on tickets.created_at <= periods.snapshot_at "
                 "and tickets.backlog_until > periods.snapshot_at)"
             )
-        # ASOF puts each row in the period that contains its anchor instant.
+        # Each row goes to the period that contains its anchor instant.
         return (
-            f"(select periods.period, facts.* from {anchor.facts} as facts "
-            f"asof join periods on facts.{anchor.date_column} >= periods.starts_at "
-            f"where facts.{anchor.date_column} < (select max(ends_at) from periods) "
-            f"and ({anchor.condition}))"
+            f"(select period_quarters.period, facts.* from {anchor.facts} as facts "
+            "join period_quarters on period_quarters.quarter_starts_at = "
+            f"time_bucket(interval 15 minute, facts.{anchor.date_column}) "
+            # Redundant with the join, but a plain range on the column lets the scan skip the
+            # row groups outside the periods (the stored marts are sorted by date).
+            f"where facts.{anchor.date_column} >= $window_starts_at "
+            f"and facts.{anchor.date_column} < $window_ends_at and ({anchor.condition}))"
         )
 
     def _segments_cte(self) -> str:

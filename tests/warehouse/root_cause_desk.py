@@ -12,6 +12,7 @@ from datetime import datetime
 import pandas as pd
 
 from tests.warehouse.conftest import KpiWarehouse
+from warehouse.migrations import refresh_stored_marts
 
 
 class RootCauseDesk(KpiWarehouse):
@@ -180,6 +181,7 @@ class RootCauseDesk(KpiWarehouse):
             """
         )
         self.con.unregister("critica_test_rows")
+        refresh_stored_marts(self.con)
 
     def lineage(
         self, event_at: str, root_cause_id: int, event: str, related: Sequence[int] = ()

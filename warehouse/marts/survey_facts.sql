@@ -1,6 +1,8 @@
 -- One row per survey sent, with the segment columns of the ticket it followed and the score
--- flags the survey KPIs aggregate (warehouse/kpis.py).
-create or replace view marts.survey_facts as
+-- flags the survey KPIs aggregate (warehouse/kpis.py). Nothing here depends on "now", so it is
+-- stored, and rebuilt when the surveys or the tickets change (warehouse.migrations). Sorted by
+-- sending so that a period filter skips whole row groups.
+create or replace table marts.survey_facts as
 with
 
 surveyed_tickets as (
@@ -50,3 +52,4 @@ final as (
 )
 
 select * from final
+order by sent_at;

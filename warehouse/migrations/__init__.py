@@ -3,8 +3,8 @@
 Migrations (``NNN_name.sql`` in this folder) run once each, in order, and are recorded in
 ``meta.schema_migrations``. Mart macros and views (``warehouse/marts/*.sql``) are recreated on
 every run, in the order of :data:`MARTS`, so a changed KPI definition reaches every existing
-warehouse. The one stored mart, ``marts.ticket_timelines``, is rebuilt by
-:func:`refresh_stored_marts` whenever its definition or its input tables changed.
+warehouse. The stored marts (:data:`STORED_MARTS`) are rebuilt by :func:`refresh_stored_marts`
+whenever their definition or their input tables changed.
 """
 
 from __future__ import annotations
@@ -28,20 +28,23 @@ MARTS: Final = (
     "ticket_facts.sql",
     "survey_facts.sql",
 )
-STORED_MARTS: Final = {"ticket_timelines.sql": "marts.ticket_timelines"}
+# Each stored mart and the tables its rows are computed from.
+STORED_MARTS: Final = {
+    "ticket_timelines.sql": (
+        "marts.ticket_timelines",
+        ("core.tickets", "core.business_days", "core.sla_policies"),
+    ),
+    "survey_facts.sql": ("marts.survey_facts", ("core.survey_responses", "core.tickets")),
+}
 
-# Everything a stored mart's rows depend on besides its SQL. A row's load_id and row_hash change
-# whenever a load rewrites it, so summing their hashes catches an upsert without reading the text.
-_INPUTS_FINGERPRINT_SQL: Final = """
-select concat_ws(
-    ' ',
-    (select count(*) || '/' || coalesce(sum(hash(source_system, ticket_id, load_id, row_hash)), 0)
-        from core.tickets),
-    (select count(*) || '/' || coalesce(sum(hash(days)), 0) from core.business_days as days),
-    (select count(*) || '/' || coalesce(sum(hash(policies)), 0)
-        from core.sla_policies as policies)
-)
-"""
+# What identifies a row's content, per input table. A loaded row's load_id and row_hash change
+# whenever a load rewrites it, so hashing them catches an upsert without reading the text.
+_ROW_FINGERPRINTS: Final = {
+    "core.tickets": "hash(source_system, ticket_id, load_id, row_hash)",
+    "core.survey_responses": "hash(source_system, response_id, load_id, row_hash)",
+    "core.business_days": "hash(input_rows)",
+    "core.sla_policies": "hash(input_rows)",
+}
 
 _MIGRATION_NAME: Final = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -86,11 +89,11 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
             connection.execute("rollback")
             raise
         applied.append(migration.name)
-    for mart in MARTS:
-        if mart in STORED_MARTS:
-            refresh_stored_marts(connection)
+    for mart_file in MARTS:
+        if mart_file in STORED_MARTS:
+            _refresh_stored_mart(connection, mart_file)
         else:
-            connection.execute((MARTS_DIR / mart).read_text(encoding="utf-8"))
+            connection.execute((MARTS_DIR / mart_file).read_text(encoding="utf-8"))
     return applied
 
 
@@ -107,28 +110,46 @@ def refresh_stored_marts(connection: duckdb.DuckDBPyConnection) -> list[str]:
     Returns:
         The stored marts rebuilt by this call.
     """
-    inputs = connection.execute(_INPUTS_FINGERPRINT_SQL).fetchall()
-    rebuilt: list[str] = []
-    for mart_file, mart in STORED_MARTS.items():
-        definitions = "".join(
-            (MARTS_DIR / name).read_text(encoding="utf-8")
-            for name in MARTS[: MARTS.index(mart_file) + 1]
-        )
-        fingerprint = hashlib.sha256(f"{definitions}\n{inputs}".encode()).hexdigest()
-        # fetchall, not fetchone: a half-read result blocks the caller's next register().
-        built = connection.execute(
-            "select fingerprint from meta.mart_builds where mart = $mart", {"mart": mart}
-        ).fetchall()
-        if built == [(fingerprint,)]:
-            continue
-        connection.execute((MARTS_DIR / mart_file).read_text(encoding="utf-8"))
-        connection.execute(
-            "insert or replace into meta.mart_builds values ($mart, $fingerprint, $built_at)",
-            {
-                "mart": mart,
-                "fingerprint": fingerprint,
-                "built_at": datetime.now(UTC).replace(tzinfo=None),
-            },
-        ).fetchall()
-        rebuilt.append(mart)
-    return rebuilt
+    return [
+        STORED_MARTS[mart_file][0]
+        for mart_file in STORED_MARTS
+        if _refresh_stored_mart(connection, mart_file)
+    ]
+
+
+def _refresh_stored_mart(connection: duckdb.DuckDBPyConnection, mart_file: str) -> bool:
+    mart, inputs = STORED_MARTS[mart_file]
+    definitions = "".join(
+        (MARTS_DIR / name).read_text(encoding="utf-8")
+        for name in MARTS[: MARTS.index(mart_file) + 1]
+    )
+    fingerprint = hashlib.sha256(
+        "\n".join(
+            [definitions, *(_table_fingerprint(connection, table) for table in inputs)]
+        ).encode()
+    ).hexdigest()
+    # fetchall, not fetchone: a half-read result blocks the caller's next register().
+    built = connection.execute(
+        "select fingerprint from meta.mart_builds where mart = $mart", {"mart": mart}
+    ).fetchall()
+    if built == [(fingerprint,)]:
+        return False
+    connection.execute((MARTS_DIR / mart_file).read_text(encoding="utf-8"))
+    connection.execute(
+        "insert or replace into meta.mart_builds values ($mart, $fingerprint, $built_at)",
+        {
+            "mart": mart,
+            "fingerprint": fingerprint,
+            "built_at": datetime.now(UTC).replace(tzinfo=None),
+        },
+    ).fetchall()
+    return True
+
+
+def _table_fingerprint(connection: duckdb.DuckDBPyConnection, table: str) -> str:
+    # Row count plus an order-independent sum of row hashes. Table and expression are constants.
+    sql = (
+        f"select count(*), coalesce(sum({_ROW_FINGERPRINTS[table]}), 0) from {table} as input_rows"  # noqa: S608
+    )
+    row = connection.execute(sql).fetchall()
+    return f"{table} {row[0][0]} {row[0][1]}"
