@@ -166,9 +166,11 @@ def _load_in_transaction(
     quarantined = _quarantine(
         connection, source.headers, path.name, sha256, load_id, source.malformed, malformed_names
     )
-    _enrich(connection, spec, columns)
-    within_file_duplicates = _drop_duplicates_within_file(connection, spec)
-    inserted, updated, unchanged = _upsert(connection, spec, columns)
+    _detect_languages(connection, spec)
+    within_file_duplicates = _count_duplicates_within_file(connection, spec)
+    inserted, updated, unchanged = _upsert(
+        connection, spec, columns, keep_newest_only=within_file_duplicates > 0
+    )
 
     rows_read = source.data_records + len(source.malformed)
     report = LoadReport(
@@ -293,9 +295,10 @@ def _stage_rows(
     file_name: str,
     load_id: int,
 ) -> None:
-    """Parse every record into canonical columns and list what is wrong with each.
+    """Parse every record into canonical columns, list what is wrong with each, redact its texts.
 
-    Problems name the column as the file's header writes it (``headers``), each one once.
+    Problems name the column as the file's header writes it (``headers``), each one once. Texts
+    are redacted here, before anything is stored; the requester becomes a hash.
     """
     present = set(headers)
     fields = profile.fields_for(list(headers), header_records)
@@ -320,28 +323,38 @@ def _stage_rows(
     ]
     requester = f"concat_ws(' ', {', '.join(names)})" if names else "null"
     identity = f"coalesce({', '.join(identities)})" if identities else "null"
-    connection.execute(
-        f"""
-        create or replace temp table critica_parsed as
-        select
-            __line,
-            {", ".join(values)},
-            nullif(trim({requester}), '') as __requester_name,
-            nullif(lower(trim({identity})), '') as __requester_identity,
-            list_filter([{", ".join(problems)}], lambda p: p is not null) as __problems
-        from {SOURCE_TABLE}
-        """
-    )
     rule_checks = [
         _rule_check(rule, _header_of(headers, _source_of(fields, rule.column)))
         for rule in spec.rules
         if rule.column in columns
     ]
+    redactions = ", ".join(
+        f"redact_pii({column}, __requester_name) as {column}" for column in spec.text_columns
+    )
+    requester_hash = "requester_hash" in columns
+    hashed = (
+        ", case when __requester_identity is null then null else sha256(__requester_identity) end"
+        " as requester_hash"
+        if requester_hash
+        else ""
+    )
+    replaced = ", ".join(spec.text_columns) + (", requester_hash" if requester_hash else "")
+    # One pass writes the staged rows: parsing, checks and redaction each read the row once.
     connection.execute(
         f"""
         create or replace temp table critica_staged as
+        with parsed as (
+            select
+                __line,
+                {", ".join(values)},
+                nullif(trim({requester}), '') as __requester_name,
+                nullif(lower(trim({identity})), '') as __requester_identity,
+                list_filter([{", ".join(problems)}], lambda p: p is not null) as __problems
+            from {SOURCE_TABLE}
+        )
         select
-            * exclude (__problems),
+            * exclude (__problems, {replaced}),
+            {redactions}{hashed},
             list_concat(
                 __problems, list_filter([{", ".join(rule_checks)}], lambda p: p is not null)
             )
@@ -350,10 +363,9 @@ def _stage_rows(
             {_literal(file_name)} as source_file,
             __line as source_line,
             {load_id}::bigint as load_id
-        from critica_parsed
+        from parsed
         """
     )
-    connection.execute("drop table critica_parsed")
 
 
 def _parse_problem(rule: Field, data_type: str, headers: Mapping[str, str]) -> str:
@@ -478,35 +490,19 @@ def _requester_names_in_lines(
     return names
 
 
-def _enrich(
-    connection: duckdb.DuckDBPyConnection,
-    spec: EntitySpec,
-    columns: dict[str, str],
-) -> None:
-    """Redact texts, hash the requester, detect languages and fingerprint each row."""
-    redactions = ", ".join(
-        f"redact_pii({column}, __requester_name) as {column}" for column in spec.text_columns
-    )
-    replaced = ", ".join(spec.text_columns)
-    hashed = (
-        ", case when __requester_identity is null then null else sha256(__requester_identity) end"
-        " as requester_hash"
-        if "requester_hash" in columns
-        else ""
-    )
-    excluded = replaced + (", requester_hash" if "requester_hash" in columns else "")
-    connection.execute(
-        f"""
-        create or replace temp table critica_staged as
-        select * exclude ({excluded}), {redactions}{hashed}
-        from critica_staged
-        """
-    )
+def _texts_of(spec: EntitySpec, alias: str) -> str:
+    """SQL: a row's texts joined, as language detection reads them."""
+    return "concat_ws(' ', " + ", ".join(f"{alias}.{c}" for c in spec.text_columns) + ")"
 
-    def texts_of(alias: str) -> str:
-        return "concat_ws(' ', " + ", ".join(f"{alias}.{c}" for c in spec.text_columns) + ")"
 
-    pending = f"select distinct {texts_of('s')} from critica_staged as s where language is null"
+def _detect_languages(connection: duckdb.DuckDBPyConnection, spec: EntitySpec) -> None:
+    """Detect the language of each distinct redacted text the export does not state.
+
+    Registers the relation ``critica_languages`` (text, detected) for :func:`_upsert`.
+    """
+    pending = (
+        f"select distinct {_texts_of(spec, 's')} from critica_staged as s where language is null"
+    )
     texts = [row[0] for row in connection.execute(pending).fetchall()]
     detected = pa.table(
         {
@@ -515,49 +511,61 @@ def _enrich(
         }
     )
     connection.register("critica_languages", detected)
+
+
+def _count_duplicates_within_file(connection: duckdb.DuckDBPyConnection, spec: EntitySpec) -> int:
+    """How many rows repeat a record the file already holds (only its newest version is kept)."""
+    row = connection.execute(
+        f"""
+        with records as (select distinct {spec.record_id} from critica_staged)
+        select (select count(*) from critica_staged) - (select count(*) from records)
+        """
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _upsert(
+    connection: duckdb.DuckDBPyConnection,
+    spec: EntitySpec,
+    columns: dict[str, str],
+    *,
+    keep_newest_only: bool,
+) -> tuple[int, int, int]:
+    """Insert new records, replace older versions; return (inserted, updated, unchanged).
+
+    Each staged row gets its detected language and its fingerprint (``row_hash``) on the way.
+    With ``keep_newest_only``, a record the file holds more than once keeps only its newest
+    version (the latest line among equals); the others are merged as duplicates.
+    """
+    key = f"source_system, {spec.record_id}"
+    newest = (
+        f"""
+        qualify row_number() over (
+            partition by {key} order by {spec.version_order} desc nulls last, source_line desc
+        ) = 1
+        """
+        if keep_newest_only
+        else ""
+    )
     business = [c for c in columns if c not in _LOAD_METADATA]
     fingerprint = ", ".join(f"{c} := s.{c}" for c in business)
     connection.execute(
         f"""
-        create or replace temp table critica_staged as
-        with detected as (
-            select s.* exclude (language), coalesce(s.language, l.detected) as language
-            from critica_staged as s
-            left join critica_languages as l on l.text = {texts_of("s")}
-        )
-        select s.*, md5(to_json(struct_pack({fingerprint}))::varchar) as row_hash
-        from detected as s
-        """
-    )
-    connection.unregister("critica_languages")
-
-
-def _drop_duplicates_within_file(connection: duckdb.DuckDBPyConnection, spec: EntitySpec) -> int:
-    """Keep the newest version of each record the file holds more than once."""
-    before = _count(connection, "critica_staged")
-    connection.execute(
-        f"""
-        create or replace temp table critica_staged as
-        select * from critica_staged
-        qualify row_number() over (
-            partition by source_system, {spec.record_id}
-            order by {spec.version_order} desc nulls last, source_line desc
-        ) = 1
-        """
-    )
-    return before - _count(connection, "critica_staged")
-
-
-def _upsert(
-    connection: duckdb.DuckDBPyConnection, spec: EntitySpec, columns: dict[str, str]
-) -> tuple[int, int, int]:
-    """Insert new records, replace older versions; return (inserted, updated, unchanged)."""
-    key = f"source_system, {spec.record_id}"
-    connection.execute(
-        f"""
         create or replace temp table critica_changes as
-        with incoming as (
-            select *, {spec.version_order} as __version from critica_staged
+        with newest as (
+            select * from critica_staged {newest}
+        ),
+        detected as (
+            select s.* exclude (language), coalesce(s.language, l.detected) as language
+            from newest as s
+            left join critica_languages as l on l.text = {_texts_of(spec, "s")}
+        ),
+        incoming as (
+            select
+                s.*,
+                md5(to_json(struct_pack({fingerprint}))::varchar) as row_hash,
+                {spec.version_order} as __version
+            from detected as s
         ),
         current as (
             select {key}, row_hash as __current_hash, {spec.version_order} as __current_version
@@ -577,6 +585,7 @@ def _upsert(
         left join current as c using ({key})
         """
     )
+    connection.unregister("critica_languages")
     counts = dict(
         connection.execute("select __change, count(*) from critica_changes group by all").fetchall()
     )
@@ -637,11 +646,6 @@ def _record_failed_load(
             "error": str(failure),
         },
     )
-
-
-def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = connection.execute(f"select count(*) from {table}").fetchone()
-    return int(row[0]) if row else 0
 
 
 def _literal(value: str) -> str:
