@@ -27,6 +27,7 @@ MARTS: Final = (
     "ticket_timelines.sql",
     "ticket_facts.sql",
     "survey_facts.sql",
+    "segment_values.sql",
 )
 # Each stored mart and the tables its rows are computed from.
 STORED_MARTS: Final = {
@@ -35,6 +36,7 @@ STORED_MARTS: Final = {
         ("core.tickets", "core.business_days", "core.sla_policies"),
     ),
     "survey_facts.sql": ("marts.survey_facts", ("core.survey_responses", "core.tickets")),
+    "segment_values.sql": ("marts.segment_values", ("core.tickets",)),
 }
 
 # What identifies a row's content, per input table. A loaded row's load_id and row_hash change

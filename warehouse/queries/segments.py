@@ -9,13 +9,7 @@ import duckdb
 SEGMENTS: Final = ("team", "channel", "priority", "language")
 
 SEGMENT_VALUES_SQL: Final = """
-    select distinct dimension, value
-    from (
-        unpivot (select team, channel, priority, language from core.tickets)
-        on team, channel, priority, language
-        into name dimension value value
-    )
-    order by dimension, value
+    select dimension, value from marts.segment_values order by dimension, value
 """
 
 
