@@ -50,6 +50,8 @@ create or replace temp macro critica_number(txt, decimal_comma := false) as (
 
 create or replace temp macro critica_integer(txt, decimal_comma := false) as (
     case
+        -- Plain digits, nearly every value, are read directly (exact: at most 15 digits).
+        when regexp_full_match(trim(txt), '[0-9]{1,15}') then trim(txt)::bigint
         when critica_number(txt, decimal_comma := decimal_comma)
             = round(critica_number(txt, decimal_comma := decimal_comma))
             then critica_number(txt, decimal_comma := decimal_comma)::bigint

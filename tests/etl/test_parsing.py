@@ -85,6 +85,28 @@ def test_whole_numbers_with_thousands_separators_are_counts(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("42", 42),
+        (" 007 ", 7),
+        ("+5", 5),
+        ("-3", -3),
+        ("123456789012345", 123456789012345),
+        ("1e3", 1000),
+        ("2.0", 2),
+        ("2.5", None),
+        ("0x10", None),
+        ("١٢", None),  # digits of another script are not read
+        ("", None),
+    ],
+)
+def test_whole_numbers_are_read_from_plain_digits_and_from_numbers_without_a_fraction(
+    parsing: duckdb.DuckDBPyConnection, text: str, expected: int | None
+) -> None:
+    assert _value(parsing, "critica_integer($text)", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("2025-03-14 10:00:00Z", datetime(2025, 3, 14, 10, 0)),
         ("2025-03-14T10:00:00+00", datetime(2025, 3, 14, 10, 0)),
         ("2025-03-14T10:00:00-05", datetime(2025, 3, 14, 15, 0)),
