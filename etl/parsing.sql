@@ -2,6 +2,26 @@
 -- Each returns NULL for a value it cannot read; the loader turns "present but NULL" into a
 -- quarantine reason naming the column.
 
+-- The formats of fmts that can read a value with (with_slash) or without a '/': a format's literal
+-- '/' must match one in the value, and no specifier reads a '/'. A list without such a format is
+-- given whole. Constant for constant fmts, as strptime needs.
+create or replace temp macro critica_formats_with_slash(fmts, with_slash) as (
+    case
+        when len(list_filter(fmts, lambda f: contains(f, '/') = with_slash)) = 0 then fmts
+        else list_filter(fmts, lambda f: contains(f, '/') = with_slash)
+    end
+);
+
+-- txt read with the first of fmts that reads it, trying only formats that can: every format that
+-- fails costs more than a parse that succeeds (ISO times in a file whose profile lists three
+-- m/d/Y formats first took four times as long).
+create or replace temp macro critica_local_time(txt, fmts) as (
+    case
+        when contains(txt, '/') then try_strptime(txt, critica_formats_with_slash(fmts, true))
+        else try_strptime(txt, critica_formats_with_slash(fmts, false))
+    end
+);
+
 -- A local time in getvariable('critica_source_tz'), or an ISO time with an explicit offset, as UTC.
 -- Offsets: Z, +HH, +HHMM or +HH:MM (at most 14 hours), with or without a space before them.
 -- Formats must not contain %z: one such format makes strptime return TIMESTAMPTZ for all.
@@ -19,7 +39,7 @@ create or replace temp macro critica_utc_timestamp(txt, fmts) as (
             )
         else timezone(
             'UTC',
-            timezone(getvariable('critica_source_tz'), try_strptime(trim(txt), fmts))
+            timezone(getvariable('critica_source_tz'), critica_local_time(trim(txt), fmts))
         )
     end
 );

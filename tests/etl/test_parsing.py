@@ -124,6 +124,31 @@ def test_times_with_an_offset_keep_it_and_local_times_take_the_source_zone(
     assert _value(parsing, f"critica_utc_timestamp($text, {formats})", text) == expected
 
 
+@pytest.mark.parametrize(
+    ("formats", "text", "expected"),
+    [
+        # The first format that reads a value wins, whatever the order of slashed and other ones.
+        ("['%m/%d/%Y %H:%M', '%d.%m.%Y %H:%M', '%Y-%m-%d %H:%M']", "03/04/2025 10:00", (3, 4)),
+        ("['%m/%d/%Y %H:%M', '%d.%m.%Y %H:%M', '%Y-%m-%d %H:%M']", "03.04.2025 10:00", (4, 3)),
+        ("['%m/%d/%Y %H:%M', '%d.%m.%Y %H:%M', '%Y-%m-%d %H:%M']", "2025-03-04 10:00", (3, 4)),
+        ("['%d/%m/%Y %H:%M', '%m/%d/%Y %H:%M']", "03/04/2025 10:00", (4, 3)),
+        ("['%d/%m/%Y %H:%M', '%m/%d/%Y %H:%M']", "12/31/2025 10:00", (12, 31)),
+        ("['%m/%d/%Y %H:%M', '%d/%m/%Y %H:%M']", "2025-03-04 10:00", None),
+        ("['%Y-%m-%d %H:%M']", "03/04/2025 10:00", None),
+        ("['%Y-%m-%d %H:%M']", "2025/03/04 10:00", None),
+    ],
+)
+def test_a_local_time_is_read_by_the_first_format_that_reads_it(
+    parsing: duckdb.DuckDBPyConnection,
+    formats: str,
+    text: str,
+    expected: tuple[int, int] | None,
+) -> None:
+    read = _value(parsing, f"critica_local_time($text, {formats})", text)
+    month_and_day = (read.month, read.day) if isinstance(read, datetime) else read
+    assert month_and_day == expected
+
+
 @pytest.mark.parametrize("text", ["2025-03-14 10:00:00+1", "2025-03-14 10:00:00+25:00"])
 def test_an_offset_that_is_not_one_gives_no_time(
     parsing: duckdb.DuckDBPyConnection, text: str
