@@ -5,7 +5,8 @@ Usage: python -m bench.etl [--tickets 1000000] [--surveys 300000] [--keep DIR]
 Prints, for each file: rows/s of the full Critica load (parse, check, quarantine, redact, detect
 language, upsert, history) and DuckDB's own read_csv of the same file in the same run, their ratio,
 and the process's peak memory. Every description is distinct, so redaction and language detection
-pay their real price.
+pay their real price. The machine's load average before and after is printed too: on a shared
+machine other work slows both timings, so compare ratios between runs.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import resource
 import shutil
 import tempfile
@@ -130,6 +132,11 @@ def _concatenate(path: Path, header: str, body: Path) -> None:
     body.unlink()
 
 
+def _load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min) on {os.cpu_count()} cores"
+
+
 def plain_read_csv_seconds(path: Path, skip_rows: int) -> float:
     """DuckDB's own read_csv of the same file into a table, for the ratio."""
     connection = duckdb.connect()
@@ -164,6 +171,7 @@ def main() -> None:
         f"in {time.perf_counter() - started:.1f} s"
     )
 
+    print(f"load average before the load: {_load_average()}")
     warehouse = folder / "critica.duckdb"
     for leftover in folder.glob("critica.duckdb*"):
         leftover.unlink()
@@ -198,6 +206,7 @@ def main() -> None:
         f"\nwhole load (both files, one writer session incl. copy-and-swap, calendar): {total:.1f} s"
     )
     print(f"peak memory of this process: {peak_mb:,.0f} MB")
+    print(f"load average after the load: {_load_average()}")
     print(f"warehouse file: {warehouse.stat().st_size / 1e6:,.0f} MB in {folder}")
 
 
