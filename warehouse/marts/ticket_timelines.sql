@@ -2,8 +2,8 @@
 -- instants its SLA clocks stopped at with their business positions. None of it depends on "now",
 -- so it is stored and rebuilt only when the tickets, the calendar or the SLA policies change
 -- (warehouse.migrations.refresh_stored_marts), instead of being recomputed by every KPI query.
--- marts.ticket_facts adds the clocks still running. Rows keep the order of core.tickets, which
--- loads append in export order, close to creation order: a period filter skips most row groups.
+-- marts.ticket_facts adds the clocks still running. Sorted by creation so that a period filter
+-- skips whole row groups.
 create or replace table marts.ticket_timelines as
 with
 
@@ -109,4 +109,5 @@ left join working_minutes as due_day
             positioned.created_position + positioned.effective_sla_resolution_target_minutes
         )::bigint - 1,
         0
-    );
+    )
+order by positioned.created_at;
