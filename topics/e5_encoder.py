@@ -334,7 +334,7 @@ class E5Model:
     ``<s>`` and ``</s>``, averaged with their token counts as weights.
     """
 
-    def __init__(self, path: Path, batch_tokens: int = 2048) -> None:
+    def __init__(self, path: Path, batch_tokens: int = 4096) -> None:
         """Load the model file (tokeniser ~3 s, encoder ~1 s on this machine).
 
         Args:

@@ -90,7 +90,7 @@ class TorchE5Embedder:
     both share the cache key: vectors cached by either are used by the other.
     """
 
-    def __init__(self, threads: int | None = None, batch_tokens: int = 2048) -> None:
+    def __init__(self, threads: int | None = None, batch_tokens: int = 4096) -> None:
         """Create the embedder; the model is loaded on first use.
 
         Args:
