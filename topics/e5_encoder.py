@@ -26,10 +26,6 @@ _FLOAT32: Final = 0
 _Q4_0: Final = 1
 _METASPACE: Final = "\u2581"
 _SPACE_RUNS: Final = re.compile(" {2,}")
-_LAYER_TENSORS: Final = (
-    "q.w", "q.b", "k.w", "k.b", "v.w", "v.b", "ao.w", "ao.b", "aln.w", "aln.b",
-    "fi.w", "fi.b", "fo.w", "fo.b", "oln.w", "oln.b",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
