@@ -37,7 +37,7 @@ from improvement.periods import add_months, month_end, parse_month
 from warehouse.business_calendar import BusinessCalendar
 from warehouse.kpis import KPIS, kpi_summary, kpi_table
 from warehouse.queries.data_health import last_full_month, quarantine_reasons, quarantined_rows
-from warehouse.store import WarehouseNotFoundError, open_for_reading
+from warehouse.store import WarehouseNotFoundError, bring_up_to_date, open_for_reading
 from warehouse.units import format_value
 
 app = typer.Typer(
@@ -194,6 +194,8 @@ def serve_command(
 def _serve_dashboard(*, port: int, address: str) -> None:
     # A missing or empty warehouse is explained by the dashboard itself, with what to run.
     warehouse = _state.config.warehouse.resolve()
+    if bring_up_to_date(warehouse):
+        console.print(f"Brought {warehouse} up to this version's schema and marts.")
     app_script = Path(dashboard.__file__).with_name("app.py")
     command = [
         sys.executable, "-m", "streamlit", "run", str(app_script),

@@ -20,7 +20,7 @@ from typing import Final
 
 import duckdb
 
-from warehouse.migrations import migrate, refresh_stored_marts
+from warehouse.migrations import is_up_to_date, migrate, refresh_stored_marts
 
 DEFAULT_WAREHOUSE_PATH: Final = Path("var") / "critica.duckdb"
 WAREHOUSE_ENV_VAR: Final = "CRITICA_WAREHOUSE"
@@ -139,6 +139,34 @@ def open_for_writing(
         connection.close()
         os.replace(next_path, path)
         _fsync_directory(path.parent)
+
+
+def bring_up_to_date(path: Path, *, wait_seconds: float = 3600.0) -> bool:
+    """Apply pending migrations and refresh stale stored marts, if the warehouse needs it.
+
+    Readers never migrate, so a warehouse written by an older Critica needs one writer session
+    before a reader such as the dashboard can rely on its marts. Cheap when nothing is due: a
+    read-only check, no copy.
+
+    Args:
+        path: The live warehouse file; nothing happens if it does not exist.
+        wait_seconds: How long to wait for another writer before giving up.
+
+    Returns:
+        Whether a writer session ran.
+    """
+    if not path.exists():
+        return False
+    reader = open_for_reading(path)
+    try:
+        current = is_up_to_date(reader)
+    finally:
+        reader.close()
+    if current:
+        return False
+    with open_for_writing(path, wait_seconds=wait_seconds):
+        pass
+    return True
 
 
 @contextmanager

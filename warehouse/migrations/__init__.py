@@ -119,17 +119,47 @@ def refresh_stored_marts(connection: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-def _refresh_stored_mart(connection: duckdb.DuckDBPyConnection, mart_file: str) -> bool:
-    mart, inputs = STORED_MARTS[mart_file]
+def is_up_to_date(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every migration has run and every stored mart matches its definition and inputs.
+
+    Works on a read-only connection: a reader of a warehouse written by an older Critica (or
+    changed by hand) can tell that a writer session must bring it up to date first.
+    """
+    try:
+        done = {
+            row[0]
+            for row in connection.execute("select migration from meta.schema_migrations").fetchall()
+        }
+        if not {migration.name for migration in migration_files()} <= done:
+            return False
+        built = dict(
+            connection.execute("select mart, fingerprint from meta.mart_builds").fetchall()
+        )
+        return all(
+            built.get(mart) == _stored_mart_fingerprint(connection, mart_file)
+            for mart_file, (mart, _) in STORED_MARTS.items()
+        )
+    except duckdb.CatalogException:
+        # Tables a newer migration creates are missing.
+        return False
+
+
+def _stored_mart_fingerprint(connection: duckdb.DuckDBPyConnection, mart_file: str) -> str:
+    _, inputs = STORED_MARTS[mart_file]
     definitions = "".join(
         (MARTS_DIR / name).read_text(encoding="utf-8")
         for name in MARTS[: MARTS.index(mart_file) + 1]
     )
-    fingerprint = hashlib.sha256(
+    return hashlib.sha256(
         "\n".join(
             [definitions, *(_table_fingerprint(connection, table) for table in inputs)]
         ).encode()
     ).hexdigest()
+
+
+def _refresh_stored_mart(connection: duckdb.DuckDBPyConnection, mart_file: str) -> bool:
+    mart, _ = STORED_MARTS[mart_file]
+    fingerprint = _stored_mart_fingerprint(connection, mart_file)
     # fetchall, not fetchone: a half-read result blocks the caller's next register().
     built = connection.execute(
         "select fingerprint from meta.mart_builds where mart = $mart", {"mart": mart}
