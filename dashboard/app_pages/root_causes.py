@@ -21,6 +21,9 @@ RANK_ORDERS: Final[dict[data.RankOrder, str]] = {
 }
 PENDING_KEY: Final = "root_cause_pending_curation"
 RESULT_KEY: Final = "root_cause_curation_result"
+# The root cause a decision was about, chosen again on the next run: a selectbox whose options
+# keep their values but change their labels keeps showing the old label (streamlit#13788).
+RESELECT_KEY: Final = "root_cause_reselect"
 
 view = current_view()
 filters = view.filters
@@ -115,6 +118,8 @@ downloadable_table(
 
 st.divider()
 labels = dict(zip(shown["root_cause_id"].astype(int), shown["root_cause_label"], strict=True))
+if (decided := st.session_state.pop(RESELECT_KEY, None)) in labels:
+    st.session_state["root_cause"] = decided
 chosen = st.selectbox(
     "Root cause",
     list(labels),
@@ -270,6 +275,7 @@ with curate_tab:
                         into=pending["into"],
                         parts=pending["parts"],
                     )
+                st.session_state[RESELECT_KEY] = root_cause_id
                 st.rerun()
             if cancel.button("Cancel", key="curation_cancel"):
                 st.session_state.pop(PENDING_KEY)

@@ -176,6 +176,10 @@ def test_renaming_a_root_cause_after_confirming_shows_the_new_label(
 
     expect(tab.locator('[data-testid="stAlertContentSuccess"]')).to_be_visible()
     expect(tab.get_by_text("Invoices charged twice").first).to_be_visible()
+    # The root-cause picker shows the new label too, not the one it had before.
+    expect(tab.get_by_role("combobox", name="Root cause")).to_have_value(
+        re.compile("Invoices charged twice")
+    )
     assert_no_exception(tab)
     tab.screenshot(path=SCREENSHOTS / "root-causes-renamed.png", full_page=True)
 
