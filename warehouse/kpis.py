@@ -839,7 +839,8 @@ class _KpiQuery:
             if facts == "tickets"
             else ""
         )
-        # Materialised once: several families read it, and ticket_facts is costly to compute.
+        # Inlined into each family: the facts are stored, so each family scanning only its own
+        # columns and date range costs less than materialising every column once.
         return (
             f"{facts} as not materialized (select facts.* exclude ({_TEXT_COLUMNS[facts]}), "
             f"{segment} as segment{backlog_until} from {mart} as facts{members} where {where})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -91,9 +92,11 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
             connection.execute("rollback")
             raise
         applied.append(migration.name)
+    # Building marts reads the core tables but never writes them: one fingerprint each suffices.
+    inputs = _input_fingerprints(connection)
     for mart_file in MARTS:
         if mart_file in STORED_MARTS:
-            _refresh_stored_mart(connection, mart_file)
+            _refresh_stored_mart(connection, mart_file, inputs)
         else:
             connection.execute((MARTS_DIR / mart_file).read_text(encoding="utf-8"))
     return applied
@@ -112,10 +115,11 @@ def refresh_stored_marts(connection: duckdb.DuckDBPyConnection) -> list[str]:
     Returns:
         The stored marts rebuilt by this call.
     """
+    inputs = _input_fingerprints(connection)
     return [
         STORED_MARTS[mart_file][0]
         for mart_file in STORED_MARTS
-        if _refresh_stored_mart(connection, mart_file)
+        if _refresh_stored_mart(connection, mart_file, inputs)
     ]
 
 
@@ -135,8 +139,9 @@ def is_up_to_date(connection: duckdb.DuckDBPyConnection) -> bool:
         built = dict(
             connection.execute("select mart, fingerprint from meta.mart_builds").fetchall()
         )
+        inputs = _input_fingerprints(connection)
         return all(
-            built.get(mart) == _stored_mart_fingerprint(connection, mart_file)
+            built.get(mart) == _stored_mart_fingerprint(mart_file, inputs)
             for mart_file, (mart, _) in STORED_MARTS.items()
         )
     except duckdb.CatalogException:
@@ -144,22 +149,28 @@ def is_up_to_date(connection: duckdb.DuckDBPyConnection) -> bool:
         return False
 
 
-def _stored_mart_fingerprint(connection: duckdb.DuckDBPyConnection, mart_file: str) -> str:
+def _input_fingerprints(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    # Each input table once, though several stored marts read core.tickets.
+    tables = dict.fromkeys(table for _, inputs in STORED_MARTS.values() for table in inputs)
+    return {table: _table_fingerprint(connection, table) for table in tables}
+
+
+def _stored_mart_fingerprint(mart_file: str, input_fingerprints: Mapping[str, str]) -> str:
     _, inputs = STORED_MARTS[mart_file]
     definitions = "".join(
         (MARTS_DIR / name).read_text(encoding="utf-8")
         for name in MARTS[: MARTS.index(mart_file) + 1]
     )
     return hashlib.sha256(
-        "\n".join(
-            [definitions, *(_table_fingerprint(connection, table) for table in inputs)]
-        ).encode()
+        "\n".join([definitions, *(input_fingerprints[table] for table in inputs)]).encode()
     ).hexdigest()
 
 
-def _refresh_stored_mart(connection: duckdb.DuckDBPyConnection, mart_file: str) -> bool:
+def _refresh_stored_mart(
+    connection: duckdb.DuckDBPyConnection, mart_file: str, input_fingerprints: Mapping[str, str]
+) -> bool:
     mart, _ = STORED_MARTS[mart_file]
-    fingerprint = _stored_mart_fingerprint(connection, mart_file)
+    fingerprint = _stored_mart_fingerprint(mart_file, input_fingerprints)
     # fetchall, not fetchone: a half-read result blocks the caller's next register().
     built = connection.execute(
         "select fingerprint from meta.mart_builds where mart = $mart", {"mart": mart}
