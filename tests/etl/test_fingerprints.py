@@ -1,0 +1,91 @@
+"""Row fingerprints: what tells a changed row; warehouses fingerprinted by the earlier formula."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from etl.loading import row_fingerprint_sql
+from tests.etl.conftest import FIXTURES, LoadFiles
+
+TICKETS = FIXTURES / "zendesk" / "tickets.csv"
+SURVEY_RESPONSES = FIXTURES / "qualtrics" / "survey_responses.csv"
+FINGERPRINTED_TABLES = (
+    "core.tickets",
+    "raw.ticket_versions",
+    "core.survey_responses",
+    "raw.survey_response_versions",
+)
+LOAD_METADATA = ("source_system", "source_file", "source_line", "load_id", "row_hash")
+
+
+def business_columns(connection: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    schema, name = table.split(".")
+    rows = connection.execute(
+        "select column_name from information_schema.columns"
+        " where table_schema = $schema and table_name = $name order by ordinal_position",
+        {"schema": schema, "name": name},
+    ).fetchall()
+    return [str(column) for (column,) in rows if column not in LOAD_METADATA]
+
+
+def fingerprints(warehouse: Path) -> dict[str, list[tuple[str, str, str]]]:
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {
+            table: connection.execute(
+                f"select source_system, {business_columns(connection, table)[0]}, row_hash"
+                f" from {table} order by all"
+            ).fetchall()
+            for table in FINGERPRINTED_TABLES
+        }
+    finally:
+        connection.close()
+
+
+def fingerprint_of(*values: str | None) -> str:
+    connection = duckdb.connect()
+    columns = [f"c{i}" for i in range(len(values))]
+    row = connection.execute(
+        f"select {row_fingerprint_sql(columns, 'r')} from (select "
+        + ", ".join(f"${c}::varchar as {c}" for c in columns)
+        + ") as r",
+        dict(zip(columns, values, strict=True)),
+    ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_an_empty_value_a_missing_value_and_a_moved_value_each_change_the_fingerprint() -> None:
+    assert fingerprint_of("a", None) != fingerprint_of("a", "")
+    assert fingerprint_of("a", None) != fingerprint_of(None, "a")
+    assert fingerprint_of("ab", "c") != fingerprint_of("a", "bc")
+    assert fingerprint_of("a", "b") == fingerprint_of("a", "b")
+
+
+def test_a_warehouse_fingerprinted_as_json_reloads_its_files_as_unchanged_after_migrating(
+    load_files: LoadFiles, warehouse_path: Path
+) -> None:
+    load_files(TICKETS, SURVEY_RESPONSES)
+    loaded = fingerprints(warehouse_path)
+    # Turn the warehouse back into one written before migration 009: rows fingerprinted as
+    # JSON, the migration not yet run.
+    connection = duckdb.connect(str(warehouse_path))
+    for table in FINGERPRINTED_TABLES:
+        row = ", ".join(f"{c} := {c}" for c in business_columns(connection, table))
+        connection.execute(
+            f"update {table} set row_hash = md5(to_json(struct_pack({row}))::varchar)"
+        )
+    connection.execute(
+        "delete from meta.schema_migrations where migration = '009_text_row_fingerprints.sql'"
+    )
+    connection.close()
+    assert fingerprints(warehouse_path) != loaded
+
+    tickets, survey_responses = load_files(TICKETS, SURVEY_RESPONSES)
+
+    assert fingerprints(warehouse_path) == loaded
+    for report in (tickets, survey_responses):
+        assert (report.rows_inserted, report.rows_updated) == (0, 0)
+        assert report.duplicates_merged == report.rows_read - report.rows_quarantined
