@@ -55,6 +55,9 @@ def downloadable_table(
         hide_index=True,
         column_config=dict(column_config or {}),
         height=height if height is not None else "auto",
+        # A value the warehouse does not have (no interval with too few responses, no growth
+        # from zero) shows as a dash, not the word "None".
+        placeholder="—",
     )
     stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     buttons = st.container(horizontal=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -37,6 +38,9 @@ DIMENSIONS: Final[tuple[str, ...]] = get_args(Dimension)
 # The calendar whose time zone draws the period boundaries (and whose hours are business time).
 REPORTING_CALENDAR: Final = "default"
 
+_EPOCH_DAY: Final = date(1970, 1, 1)
+_MICROSECONDS_PER_DAY: Final = 86_400_000_000
+
 
 @dataclass(frozen=True)
 class Anchor:
@@ -50,6 +54,9 @@ class Anchor:
         condition: SQL condition a row must also meet.
         count_column: Output column with the number of rows in the family, or None (backlog).
         description: The anchor in words, for docs and help text.
+        window_prefilter: SQL condition on stored columns that every row whose date falls
+            between ``$window_starts_at`` and ``$window_ends_at`` meets: when the date itself
+            is computed per query, it drops most rows before that computation.
     """
 
     name: AnchorName
@@ -58,6 +65,7 @@ class Anchor:
     condition: str
     count_column: str | None
     description: str
+    window_prefilter: str = "true"
 
 
 ANCHORS: Final[Mapping[AnchorName, Anchor]] = MappingProxyType(
@@ -77,6 +85,12 @@ ANCHORS: Final[Mapping[AnchorName, Anchor]] = MappingProxyType(
                 "tickets_resolved_or_overdue",
                 "tickets resolved in the period, plus open tickets whose resolution target ran "
                 "out in the period",
+                # The counted instant is the resolution, or for an open ticket in breach its
+                # due instant (now without one): only the breach verdict depends on now.
+                "case when is_resolved then last_resolved_at >= $window_starts_at "
+                "and last_resolved_at < $window_ends_at else is_open and "
+                "(sla_resolution_due_at is null or (sla_resolution_due_at >= $window_starts_at "
+                "and sla_resolution_due_at < $window_ends_at)) end",
             ),
             Anchor(
                 "backlog", "tickets", "created_at", "true", None,
@@ -122,6 +136,11 @@ class Kpi:
     definition: str
     sql: str
     sample_sql: str
+
+    @property
+    def is_plain_count(self) -> bool:
+        """Whether the KPI, and its sample, just counts its family's rows."""
+        return self.sql == "count(*)" and self.sample_sql == "count(*)"
 
     @property
     def is_count(self) -> bool:
@@ -604,7 +623,8 @@ def kpi_table(
         time_zone = reporting_time_zone(cursor)
         start, end = _period_range(cursor, time_zone, period_start, period_end)
         periods = _periods(start, end, grain, time_zone, evaluated_at) if start and end else []
-        return query.run(cursor, periods, evaluated_at).drop(
+        placement = _PeriodPlacement.of(periods, grain, time_zone)
+        return query.run(cursor, periods, placement, evaluated_at).drop(
             columns=[] if by is not None else ["segment"]
         )
 
@@ -637,7 +657,8 @@ def kpi_summary(
     with con.cursor() as cursor:
         time_zone = reporting_time_zone(cursor)
         period = _Period.of(period_start, period_start, period_end, time_zone, evaluated_at)
-        row = query.run(cursor, [period], evaluated_at).iloc[0]
+        placement = _PeriodPlacement.of([period], None, time_zone)
+        row = query.run(cursor, [period], placement, evaluated_at).iloc[0]
     return pd.DataFrame(
         {
             "name": [kpi.name for kpi in selected],
@@ -700,8 +721,9 @@ def kpi_sample(
     with con.cursor() as cursor:
         time_zone = reporting_time_zone(cursor)
         period = _Period.of(period_start, period_start, period_end, time_zone, evaluated_at)
-        row = query.run(cursor, [period], evaluated_at).iloc[0]
-        per_row = query.run(cursor, [period], evaluated_at, per_row=True)[kpi]
+        placement = _PeriodPlacement.of([period], None, time_zone)
+        row = query.run(cursor, [period], placement, evaluated_at).iloc[0]
+        per_row = query.run(cursor, [period], placement, evaluated_at, per_row=True)[kpi]
     value = row[kpi]
     return KpiSample(
         kpi=selected[0],
@@ -731,6 +753,115 @@ class _Period:
         return cls(period, starts_at, ends_at, snapshot_at)
 
 
+@dataclass(frozen=True)
+class _PeriodPlacement:
+    """How a row finds its period: arithmetic on its instant, no join and no calendar functions.
+
+    The reporting time zone's UTC offset is constant between the few changes (daylight saving)
+    inside the periods, so a CASE over those changes turns every instant into its local day
+    number with integer arithmetic, and a list indexed by that number holds the day's period
+    (a join on the instant, or date_trunc over a shifted timestamp, costs two to three times
+    as much per row).
+    """
+
+    # The label of the one period when the periods are one range (kpi_summary, kpi_sample).
+    single_period: date | None
+    window_starts_at: datetime | None
+    window_ends_at: datetime | None
+    # Microseconds: the offset in force before the first change, then after each change.
+    offsets: tuple[int, ...]
+    changes: tuple[datetime, ...]
+    first_day_number: int
+    # The period label of each local day of the window, from the day numbered first_day_number.
+    day_periods: tuple[date, ...]
+
+    @classmethod
+    def of(
+        cls, periods: Sequence[_Period], grain: Grain | None, time_zone: ZoneInfo
+    ) -> _PeriodPlacement:
+        if not periods:
+            return cls(None, None, None, (0,), (), 0, ())
+        starts_at = min(period.starts_at for period in periods)
+        ends_at = max(period.ends_at for period in periods)
+        offsets, changes = _offset_changes(time_zone, starts_at, ends_at)
+        first_day = starts_at.replace(tzinfo=UTC).astimezone(time_zone).date()
+        last_instant = (ends_at - timedelta(microseconds=1)).replace(tzinfo=UTC)
+        day_count = (last_instant.astimezone(time_zone).date() - first_day).days + 1
+        days = (first_day + timedelta(days=n) for n in range(day_count))
+        return cls(
+            single_period=periods[0].period if grain is None else None,
+            window_starts_at=starts_at,
+            window_ends_at=ends_at,
+            offsets=tuple(offset // timedelta(microseconds=1) for offset in offsets),
+            changes=changes,
+            first_day_number=(first_day - _EPOCH_DAY).days,
+            day_periods=tuple(_truncate(day, grain) for day in days) if grain else (),
+        )
+
+    def period_sql(self, column: str, *, just_before: bool = False) -> str:
+        """The period label of the instant in ``column`` (only registry text goes in).
+
+        With ``just_before``, of the instant one microsecond earlier: the period that ends
+        at the instant when it is a period boundary.
+        """
+        if self.single_period is not None:
+            return "$single_period::date"
+        shifts = " ".join(
+            f"when {column} < $zone_change_{index} then $zone_offset_{index}"
+            for index in range(len(self.changes))
+        )
+        offset = (
+            f"case {shifts} else $zone_offset_{len(self.changes)} end"
+            if self.changes
+            else "$zone_offset_0"
+        )
+        instant = f"epoch_us({column}){' - 1' if just_before else ''}"
+        day_number = f"({instant} + {offset}) // {_MICROSECONDS_PER_DAY}"
+        return f"$day_periods[({day_number} - $first_day_number)::bigint + 1]"
+
+    def parameters(self, periods: Sequence[_Period]) -> dict[str, object]:
+        """Every parameter the period and window SQL may use."""
+        snapshots = [period.snapshot_at for period in periods if period.snapshot_at is not None]
+        return {
+            "window_starts_at": self.window_starts_at,
+            "window_ends_at": self.window_ends_at,
+            **{f"zone_offset_{index}": offset for index, offset in enumerate(self.offsets)},
+            **{f"zone_change_{index}": change for index, change in enumerate(self.changes)},
+            "first_day_number": self.first_day_number,
+            "day_periods": list(self.day_periods),
+            "single_period": self.single_period,
+            "first_period": periods[0].period if periods else None,
+            "last_snapshot_at": max(snapshots, default=None),
+        }
+
+
+def _offset_changes(
+    time_zone: ZoneInfo, starts_at: datetime, ends_at: datetime
+) -> tuple[tuple[timedelta, ...], tuple[datetime, ...]]:
+    # Daylight-saving changes are months apart: a daily walk finds each day holding one, and a
+    # bisection to the second finds its instant (zoneinfo does not list its transitions).
+    def offset(moment: datetime) -> timedelta:
+        shift = moment.replace(tzinfo=UTC).astimezone(time_zone).utcoffset()
+        return shift if shift is not None else timedelta(0)
+
+    offsets, changes = [offset(starts_at)], []
+    day_starts_at = starts_at
+    while day_starts_at < ends_at:
+        day_ends_at = min(day_starts_at + timedelta(days=1), ends_at)
+        if offset(day_ends_at) != offsets[-1]:
+            before, after = day_starts_at, day_ends_at
+            while after - before > timedelta(seconds=1):
+                middle = before + (after - before) / 2
+                if offset(middle) == offsets[-1]:
+                    before = middle
+                else:
+                    after = middle
+            changes.append(after.replace(microsecond=0))
+            offsets.append(offset(after))
+        day_starts_at = day_ends_at
+    return tuple(offsets), tuple(changes)
+
+
 class _KpiQuery:
     """Builds the SQL for a set of KPIs: one aggregate per anchor family, joined per period.
 
@@ -756,54 +887,45 @@ class _KpiQuery:
         self,
         cursor: duckdb.DuckDBPyConnection,
         periods: Sequence[_Period],
+        placement: _PeriodPlacement,
         now: datetime,
         *,
         per_row: bool = False,
     ) -> pd.DataFrame:
         cursor.execute("set variable critica_as_of = $as_of", {"as_of": now})
-        parameters: dict[str, object] = {
+        sql = self.per_row_sql(placement) if per_row else self.sql(placement)
+        offered: dict[str, object] = {
             "period": [period.period for period in periods],
-            "starts_at": [period.starts_at for period in periods],
-            "ends_at": [period.ends_at for period in periods],
             "snapshot_at": [period.snapshot_at for period in periods],
             **{f"filter_{column}": value for column, value in self.filters.items()},
+            **placement.parameters(periods),
         }
-        sql = self.per_row_sql() if per_row else self.sql()
-        if "$window_starts_at" in sql:
-            # DuckDB refuses parameters a statement does not use (a backlog-only query).
-            parameters["window_starts_at"] = min((p.starts_at for p in periods), default=None)
-            parameters["window_ends_at"] = max((p.ends_at for p in periods), default=None)
+        # DuckDB refuses parameters a statement does not use (a backlog-only query).
+        used = set(re.findall(r"\$(\w+)", sql))
+        parameters = {name: value for name, value in offered.items() if name in used}
         return cursor.execute(sql, parameters).df()
 
-    def sql(self) -> str:
+    def sql(self, placement: _PeriodPlacement) -> str:
         ctes = self._source_ctes()
-        ctes.extend(self._family_cte(anchor) for anchor in self.anchors)
+        ctes.extend(self._family_cte(anchor, placement) for anchor in self.anchors)
         ctes.append(self._segments_cte())
         return "with\n" + ",\n".join(ctes) + "\n" + self._final_select()
 
-    def per_row_sql(self) -> str:
+    def per_row_sql(self, placement: _PeriodPlacement) -> str:
         # Each formula over one row at a time: the values a significance test resamples.
         (anchor,) = self.anchors
         _, key = _MEMBER_KEYS[anchor.facts]
         values = ", ".join(f"{kpi.sql} as {kpi.name}" for kpi in self.kpis)
         return (
             "with\n" + ",\n".join(self._source_ctes()) + "\n"
-            f"select {values} from {self._family_rows(anchor)} as family_rows "
+            f"select {values} from {self._family_rows(anchor, placement)} as family_rows "
             f"group by family_rows.source_system, family_rows.{key}"
         )
 
     def _source_ctes(self) -> list[str]:
         ctes = [
             "periods as (select unnest($period::date[]) as period, "
-            "unnest($starts_at::timestamp[]) as starts_at, "
-            "unnest($ends_at::timestamp[]) as ends_at, "
             "unnest($snapshot_at::timestamp[]) as snapshot_at)",
-            # Periods start and end at local midnights, which are UTC quarter hours in every
-            # time zone: a row finds its period by an equality (hash) join on its quarter hour
-            # instead of an ASOF join that sorts every row.
-            "period_quarters as (select period, unnest(generate_series(starts_at, "
-            "ends_at - interval 15 minute, interval 15 minute)) as quarter_starts_at "
-            "from periods)",
         ]
         if self._uses_root_causes:
             ctes.append(f"root_cause_members as ({ROOT_CAUSE_MEMBERS_SQL})")
@@ -846,8 +968,10 @@ class _KpiQuery:
             f"{segment} as segment{backlog_until} from {mart} as facts{members} where {where})"
         )
 
-    def _family_cte(self, anchor: Anchor) -> str:
+    def _family_cte(self, anchor: Anchor, placement: _PeriodPlacement) -> str:
         kpis = [kpi for kpi in self.kpis if kpi.anchor == anchor.name]
+        if anchor.name == "backlog" and all(kpi.is_plain_count for kpi in kpis):
+            return self._backlog_count_ctes(kpis, placement)
         columns = [f"{kpi.sql} as {kpi.name}" for kpi in kpis]
         if self.with_samples:
             columns.extend(f"{kpi.sample_sql} as n_{kpi.name}" for kpi in kpis)
@@ -855,11 +979,41 @@ class _KpiQuery:
             columns.insert(0, f"count(*) as {anchor.count_column}")
         return (
             f"{anchor.name} as (select period, segment, {', '.join(columns)} "
-            f"from {self._family_rows(anchor)} group by period, segment)"
+            f"from {self._family_rows(anchor, placement)} group by period, segment)"
+        )
+
+    def _backlog_count_ctes(self, kpis: Sequence[Kpi], placement: _PeriodPlacement) -> str:
+        # A plain backlog count needs no ticket-by-snapshot pairs (half the tickets of a big desk
+        # can be open at each snapshot): it is the tickets created by the snapshot less those
+        # that left the queue by then. Each entry (+1) and exit (-1) goes to the first snapshot
+        # at or after it, periods[0]'s for everything before; a running sum gives each snapshot.
+        exited_at = "greatest(created_at, backlog_until)"
+        bucket = placement.period_sql("changed_at", just_before=True)
+        columns = [f"backlog_count as {kpi.name}" for kpi in kpis]
+        if self.with_samples:
+            columns.extend(f"backlog_count as n_{kpi.name}" for kpi in kpis)
+        return (
+            "backlog_changes as (select case when changed_at <= $window_starts_at "
+            f"then $first_period::date else {bucket} end as period, segment, "
+            "sum(change) as change from ("
+            "select created_at as changed_at, segment, 1 as change from tickets "
+            "where backlog_until > $window_starts_at and created_at <= $last_snapshot_at "
+            f"union all select {exited_at}, segment, -1 from tickets "
+            f"where backlog_until > $window_starts_at and {exited_at} <= $last_snapshot_at) "
+            "group by all),\n"
+            "backlog_counts as (select periods.period, seen.segment, "
+            "sum(coalesce(backlog_changes.change, 0)) over (partition by seen.segment "
+            "order by periods.period) as backlog_count from periods "
+            "cross join (select distinct segment from backlog_changes) as seen "
+            "left join backlog_changes on backlog_changes.period = periods.period "
+            "and backlog_changes.segment is not distinct from seen.segment),\n"
+            # Only snapshots with open tickets, as the pairs would give.
+            f"backlog as (select period, segment, {', '.join(columns)} from backlog_counts "
+            "where backlog_count > 0)"
         )
 
     @staticmethod
-    def _family_rows(anchor: Anchor) -> str:
+    def _family_rows(anchor: Anchor, placement: _PeriodPlacement) -> str:
         if anchor.name == "backlog":
             # Every ticket open at each snapshot: created by then and not yet out of the queue.
             return (
@@ -868,15 +1022,14 @@ class _KpiQuery:
                 "from periods join tickets on tickets.created_at <= periods.snapshot_at "
                 "and tickets.backlog_until > periods.snapshot_at)"
             )
-        # Each row goes to the period that contains its anchor instant.
+        # Each row in the periods' range goes to the period that contains its anchor instant; the
+        # plain range also lets the scan skip row groups (the stored marts are sorted by date).
+        period = placement.period_sql(f"facts.{anchor.date_column}")
         return (
-            f"(select period_quarters.period, facts.* from {anchor.facts} as facts "
-            "join period_quarters on period_quarters.quarter_starts_at = "
-            f"time_bucket(interval 15 minute, facts.{anchor.date_column}) "
-            # Redundant with the join, but a plain range on the column lets the scan skip the
-            # row groups outside the periods (the stored marts are sorted by date).
+            f"(select {period} as period, facts.* from {anchor.facts} as facts "
             f"where facts.{anchor.date_column} >= $window_starts_at "
-            f"and facts.{anchor.date_column} < $window_ends_at and ({anchor.condition}))"
+            f"and facts.{anchor.date_column} < $window_ends_at "
+            f"and ({anchor.window_prefilter}) and ({anchor.condition}))"
         )
 
     def _segments_cte(self) -> str:

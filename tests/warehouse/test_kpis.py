@@ -533,6 +533,66 @@ def test_months_are_local_to_the_calendar_time_zone(kpi_warehouse: KpiWarehouse)
     assert table["tickets_created"].tolist() == [1, 1]
 
 
+def test_days_follow_the_local_clock_across_daylight_saving_changes(
+    kpi_warehouse: KpiWarehouse,
+) -> None:
+    kpi_warehouse.calendar(
+        BusinessCalendar(time_zone="Europe/Rome"), date(2025, 1, 1), date(2025, 12, 31)
+    )
+    # Rome moves to UTC+2 at 01:00 UTC on 30 March and back to UTC+1 at 01:00 UTC on 26 October.
+    kpi_warehouse.ticket("29 Mar, last hour", "2025-03-29 22:59")  # 23:59 at UTC+1
+    kpi_warehouse.ticket("30 Mar, first hour", "2025-03-29 23:00")  # 00:00 at UTC+1
+    kpi_warehouse.ticket("30 Mar, last hour", "2025-03-30 21:59")  # 23:59 at UTC+2
+    kpi_warehouse.ticket("31 Mar, first hour", "2025-03-30 22:00")  # 00:00 at UTC+2
+    kpi_warehouse.ticket("26 Oct, first hour", "2025-10-25 22:00")  # 00:00 at UTC+2
+    kpi_warehouse.ticket("26 Oct, last hour", "2025-10-26 22:59")  # 23:59 at UTC+1
+    kpi_warehouse.ticket("27 Oct, first hour", "2025-10-26 23:00")  # 00:00 at UTC+1
+
+    spring = kpi_warehouse.kpis(
+        "escalation_rate", grain="day", period_start=date(2025, 3, 29), period_end=date(2025, 3, 31)
+    )
+    autumn = kpi_warehouse.kpis(
+        "escalation_rate",
+        grain="day",
+        period_start=date(2025, 10, 25),
+        period_end=date(2025, 10, 27),
+    )
+
+    assert spring["tickets_created"].tolist() == [1, 2, 1]
+    assert autumn["tickets_created"].tolist() == [0, 2, 1]
+
+
+def test_the_backlog_counts_a_ticket_opened_or_closed_at_a_snapshot_instant_as_the_pairs_do(
+    kpi_warehouse: KpiWarehouse,
+) -> None:
+    # The snapshot of March is 1 April 00:00 UTC: a ticket created at that instant is in it,
+    # one that left the queue at that instant is not.
+    kpi_warehouse.ticket("created at the snapshot", "2025-04-01 00:00", status="open")
+    kpi_warehouse.ticket(
+        "solved at the snapshot",
+        "2025-03-10 09:00",
+        status="solved",
+        last_resolved_at="2025-04-01 00:00",
+    )
+    kpi_warehouse.ticket(
+        "solved after it", "2025-02-10 09:00", status="solved", last_resolved_at="2025-04-01 00:01"
+    )
+
+    table = kpi_warehouse.kpis(
+        "backlog", period_start=date(2025, 2, 1), period_end=date(2025, 4, 30), by="team"
+    )
+    pairs = kpi_warehouse.kpis(
+        "backlog",
+        "backlog_over_60_days",
+        period_start=date(2025, 2, 1),
+        period_end=date(2025, 4, 30),
+        by="team",
+    )
+
+    assert table["backlog"].tolist() == [1, 2, 1]
+    assert pairs["backlog"].tolist() == table["backlog"].tolist()
+
+
 def test_weeks_start_on_monday_and_quarters_in_january(kpi_warehouse: KpiWarehouse) -> None:
     kpi_warehouse.ticket("sunday", "2025-03-09 12:00")
     kpi_warehouse.ticket("monday", "2025-03-10 12:00")
