@@ -29,7 +29,7 @@ class EntitySpec:
 
     entity: Entity
     table: str
-    versions_table: str
+    superseded_table: str
     record_id: str
     version_order: str
     text_columns: tuple[str, ...]
@@ -41,7 +41,7 @@ _GRACE: Final = "interval 1 minute"  # clocks of help-desk servers and agents' P
 TICKETS: Final = EntitySpec(
     entity="tickets",
     table="core.tickets",
-    versions_table="raw.ticket_versions",
+    superseded_table="raw.superseded_ticket_versions",
     record_id="ticket_id",
     version_order="updated_at",
     text_columns=("subject", "description"),
@@ -82,7 +82,7 @@ TICKETS: Final = EntitySpec(
 SURVEY_RESPONSES: Final = EntitySpec(
     entity="survey_responses",
     table="core.survey_responses",
-    versions_table="raw.survey_response_versions",
+    superseded_table="raw.superseded_survey_response_versions",
     record_id="response_id",
     version_order="coalesce(answered_at, sent_at)",
     text_columns=("comment",),

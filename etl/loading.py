@@ -586,21 +586,25 @@ def _upsert(
     counts = dict(
         connection.execute("select __change, count(*) from critica_changes group by all").fetchall()
     )
+    replaced = f"""
+        from {spec.table} as c
+        where exists (
+            select 1 from critica_changes as s
+            where s.__change = 'update'
+                and c.source_system = s.source_system and c.{spec.record_id} = s.{spec.record_id}
+        )
+        """
+    # Each row is written once: the version it replaces moves to the superseded versions (the
+    # raw versions view shows both), instead of every new row going to core and raw.
+    connection.execute(f"insert into {spec.superseded_table} by name select c.* {replaced}")
+    connection.execute(f"delete {replaced}")
+    names = ", ".join(columns)
     connection.execute(
         f"""
-        delete from {spec.table} as c using critica_changes as s
-        where s.__change = 'update'
-            and c.source_system = s.source_system and c.{spec.record_id} = s.{spec.record_id}
+        insert into {spec.table} ({names})
+        select {names} from critica_changes where __change in ('insert', 'update')
         """
     )
-    names = ", ".join(columns)
-    for table in (spec.table, spec.versions_table):
-        connection.execute(
-            f"""
-            insert into {table} ({names})
-            select {names} from critica_changes where __change in ('insert', 'update')
-            """
-        )
     connection.execute("drop table critica_changes")
     return (
         int(counts.get("insert", 0)),

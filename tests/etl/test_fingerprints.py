@@ -17,6 +17,10 @@ FINGERPRINTED_TABLES = (
     "core.survey_responses",
     "raw.survey_response_versions",
 )
+VERSIONED_TABLES = {
+    "core.tickets": "raw.ticket_versions",
+    "core.survey_responses": "raw.survey_response_versions",
+}
 LOAD_METADATA = ("source_system", "source_file", "source_line", "load_id", "row_hash")
 
 
@@ -64,28 +68,55 @@ def test_an_empty_value_a_missing_value_and_a_moved_value_each_change_the_finger
     assert fingerprint_of("a", "b") == fingerprint_of("a", "b")
 
 
-def test_a_warehouse_fingerprinted_as_json_reloads_its_files_as_unchanged_after_migrating(
-    load_files: LoadFiles, warehouse_path: Path
-) -> None:
-    load_files(TICKETS, SURVEY_RESPONSES)
-    loaded = fingerprints(warehouse_path)
-    # Turn the warehouse back into one written before migration 009: rows fingerprinted as
-    # JSON, the migration not yet run.
-    connection = duckdb.connect(str(warehouse_path))
+def rewind_to_before_migration_009(warehouse: Path) -> None:
+    """Make a loaded warehouse look written by Critica before migration 009 (and so 010).
+
+    Rows fingerprinted as JSON, and every version of a record, the current one too, in a
+    raw versions table.
+    """
+    connection = duckdb.connect(str(warehouse))
+    for current, versions in VERSIONED_TABLES.items():
+        superseded = versions.replace("raw.", "raw.superseded_")
+        connection.execute(f"drop view {versions}")
+        connection.execute(
+            f"create table {versions} as"
+            f" select * from {superseded} union all by name select * from {current}"
+        )
+        connection.execute(f"drop table {superseded}")
     for table in FINGERPRINTED_TABLES:
         row = ", ".join(f"{c} := {c}" for c in business_columns(connection, table))
         connection.execute(
             f"update {table} set row_hash = md5(to_json(struct_pack({row}))::varchar)"
         )
     connection.execute(
-        "delete from meta.schema_migrations where migration = '009_text_row_fingerprints.sql'"
+        "delete from meta.schema_migrations where migration in"
+        " ('009_text_row_fingerprints.sql', '010_superseded_versions.sql')"
     )
     connection.close()
+
+
+def test_a_warehouse_from_before_migration_009_reloads_its_files_as_unchanged_after_migrating(
+    load_files: LoadFiles, warehouse_path: Path, tmp_path: Path
+) -> None:
+    # A later export closes ticket 35001: its solved version is superseded.
+    later = tmp_path / "later_tickets.csv"
+    later.write_text(
+        TICKETS.read_text(encoding="utf-8").replace(
+            ",Solved,High,Mail,problem,2025-03-03 09:12:45,2025-03-04 11:00:00,",
+            ",Closed,High,Mail,problem,2025-03-03 09:12:45,2025-03-09 11:00:00,",
+        ),
+        encoding="utf-8",
+    )
+    load_files(TICKETS, later, SURVEY_RESPONSES)
+    loaded = fingerprints(warehouse_path)
+    assert len(loaded["raw.ticket_versions"]) == len(loaded["core.tickets"]) + 1
+    rewind_to_before_migration_009(warehouse_path)
     assert fingerprints(warehouse_path) != loaded
 
-    tickets, survey_responses = load_files(TICKETS, SURVEY_RESPONSES)
+    tickets, later_tickets, survey_responses = load_files(TICKETS, later, SURVEY_RESPONSES)
 
+    # Each version is kept once, with the fingerprint a fresh load gives it.
     assert fingerprints(warehouse_path) == loaded
-    for report in (tickets, survey_responses):
+    for report in (tickets, later_tickets, survey_responses):
         assert (report.rows_inserted, report.rows_updated) == (0, 0)
         assert report.duplicates_merged == report.rows_read - report.rows_quarantined
