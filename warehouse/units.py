@@ -64,6 +64,9 @@ def format_change(change: object, unit: str) -> str:
 def _duration(minutes: float) -> str:
     if minutes >= 48 * 60:
         return f"{minutes / 1440:.1f} d"
+    if minutes >= 10 * 60:
+        # "38 h 09 min" does not fit a dashboard tile; past ten hours the minutes are noise.
+        return f"{minutes / 60:.1f} h"
     if minutes >= 120:
         hours, rest = divmod(round(minutes), 60)
         return f"{hours} h {rest:02d} min"

@@ -11,6 +11,7 @@ from warehouse.units import format_change, format_value
         (0.924, "fraction", "92.4%"),
         (45.0, "minutes", "45 min"),
         (163.0, "minutes", "2 h 43 min"),
+        (38 * 60 + 9.0, "minutes", "38.1 h"),
         (3 * 1440.0, "minutes", "3.0 d"),
         (1204.0, "tickets", "1,204"),
         (12.0, "tickets", "12"),
