@@ -29,6 +29,7 @@ from etl.source_files import (
     SOURCE_TABLE,
     FileSniff,
     MalformedLine,
+    drop_source_rows,
     read_source_rows,
     sniff_file,
 )
@@ -220,8 +221,8 @@ def _load_in_transaction(
             "duration": report.duration_seconds,
         },
     )
-    for table in ("critica_staged", SOURCE_TABLE):
-        connection.execute(f"drop table if exists {table}")
+    connection.execute("drop table if exists critica_staged")
+    drop_source_rows(connection)
     return report
 
 

@@ -23,6 +23,8 @@ from etl.errors import ExportError
 from etl.profiles.base import DELIMITER_VARIABLE, FileFormat
 
 SOURCE_TABLE: Final = "critica_source_rows"
+# The records as read, when SOURCE_TABLE (a view) needs more than renaming and numbering them.
+_SOURCE_DATA: Final = f"{SOURCE_TABLE}_data"
 REJECTS_TABLE: Final = "critica_csv_rejects"
 _SNIFF_BYTES: Final = 256 * 1024
 _SNIFF_RECORDS: Final = 5
@@ -134,7 +136,7 @@ def read_source_rows(
     file_format: FileFormat,
     header_aliases: dict[str, str] | None = None,
 ) -> SourceRows:
-    """Create the temporary table :data:`SOURCE_TABLE` with the file's data records as text.
+    """Create the temporary view :data:`SOURCE_TABLE` with the file's data records as text.
 
     Columns: ``__line`` (physical line of the record's start, header is line 1), then one
     VARCHAR column per export column. Also sets the SQL variable ``critica_csv_delimiter``
@@ -143,6 +145,7 @@ def read_source_rows(
     Raises:
         ExportError: when the bytes cannot be read as the declared format.
     """
+    drop_source_rows(connection)
     aliases = header_aliases or {}
     # Profiles read the delimiter in SQL: a ';' file tells how its numbers are written.
     delimiter = (file_format.delimiter or sniff.delimiter) if sniff.kind == "csv" else ""
@@ -152,6 +155,13 @@ def read_source_rows(
     if sniff.kind == "xlsx":
         return _read_xlsx(connection, path, sniff, file_format, aliases)
     return _read_self_describing(connection, path, sniff.kind, aliases)
+
+
+def drop_source_rows(connection: duckdb.DuckDBPyConnection) -> None:
+    """Drop the view :func:`read_source_rows` created and the tables under it, if any."""
+    connection.execute(f"drop view if exists {SOURCE_TABLE}")
+    for table in (_SOURCE_DATA, f"{SOURCE_TABLE}_positional"):
+        connection.execute(f"drop table if exists {table}")
 
 
 def header_names(sniff: FileSniff, file_format: FileFormat, aliases: dict[str, str]) -> list[str]:
@@ -346,8 +356,13 @@ def _read_csv(
             where p.__record > {header_rows}
             order by p.__record
             """
-    connection.execute(f"create or replace temp table {SOURCE_TABLE} as {numbered}")
-    for helper in ("_positional", "_breaks", "_rejected"):
+        # Numbering through two joins is worth storing once; renaming and an offset are not
+        # (copying a million records cost a third of reading them).
+        connection.execute(f"create temp table {_SOURCE_DATA} as {numbered}")
+        connection.execute(f"drop table {SOURCE_TABLE}_positional")
+        numbered = f"select * from {_SOURCE_DATA}"
+    connection.execute(f"create temp view {SOURCE_TABLE} as {numbered}")
+    for helper in ("_breaks", "_rejected"):
         connection.execute(f"drop table {SOURCE_TABLE}{helper}")
     data_records = _count(connection, SOURCE_TABLE)
     return SourceRows(names, headers, data_records, malformed)
@@ -479,10 +494,9 @@ def _read_xlsx(
         }
     )
     connection.register("critica_xlsx_rows", table)
-    connection.execute(
-        f"create or replace temp table {SOURCE_TABLE} as select * from critica_xlsx_rows"
-    )
+    connection.execute(f"create temp table {_SOURCE_DATA} as select * from critica_xlsx_rows")
     connection.unregister("critica_xlsx_rows")
+    connection.execute(f"create temp view {SOURCE_TABLE} as select * from {_SOURCE_DATA}")
     return SourceRows(names, headers, len(data), [])
 
 
@@ -563,12 +577,13 @@ def _read_self_describing(
     )
     connection.execute(
         f"""
-        create or replace temp table {SOURCE_TABLE} as
+        create temp table {_SOURCE_DATA} as
         select row_number() over () as __line, {select_text} from {reader}
         """,
         {"path": str(path)}
         | ({} if kind == "parquet" else {"json_columns": dict.fromkeys(columns, "JSON")}),
     )
+    connection.execute(f"create temp view {SOURCE_TABLE} as select * from {_SOURCE_DATA}")
     return SourceRows(names, headers, _count(connection, SOURCE_TABLE), [])
 
 
