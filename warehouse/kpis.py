@@ -560,6 +560,7 @@ KPIS: Final[Mapping[str, Kpi]] = MappingProxyType(
 # Text columns no KPI reads: left out of the per-query copy of the facts to save memory.
 _TEXT_COLUMNS: Final = {
     "tickets": "requester_hash",
+    "queue": "requester_hash",
     "surveys": "comment, source_file, row_hash",
 }
 
@@ -570,7 +571,16 @@ ROOT_CAUSE_MEMBERS_SQL: Final = (
 # How each kind of fact names its record among the members.
 _MEMBER_KEYS: Final = {
     "tickets": ("ticket", "ticket_id"),
+    "queue": ("ticket", "ticket_id"),
     "surveys": ("survey_response", "response_id"),
+}
+# Where each source of rows comes from: "queue" is the tickets' stored timelines, for the
+# backlog counts that need nothing computed against now.
+FactSource = Literal["tickets", "queue", "surveys"]
+_FACT_MARTS: Final[Mapping[FactSource, str]] = {
+    "tickets": "marts.ticket_facts",
+    "queue": "marts.ticket_timelines",
+    "surveys": "marts.survey_facts",
 }
 
 
@@ -906,7 +916,7 @@ class _KpiQuery:
         return cursor.execute(sql, parameters).df()
 
     def sql(self, placement: _PeriodPlacement) -> str:
-        ctes = self._source_ctes()
+        ctes = self._source_ctes(self._counts_backlog_by_changes)
         ctes.extend(self._family_cte(anchor, placement) for anchor in self.anchors)
         ctes.append(self._segments_cte())
         return "with\n" + ",\n".join(ctes) + "\n" + self._final_select()
@@ -917,29 +927,37 @@ class _KpiQuery:
         _, key = _MEMBER_KEYS[anchor.facts]
         values = ", ".join(f"{kpi.sql} as {kpi.name}" for kpi in self.kpis)
         return (
-            "with\n" + ",\n".join(self._source_ctes()) + "\n"
+            "with\n" + ",\n".join(self._source_ctes(backlog_by_changes=False)) + "\n"
             f"select {values} from {self._family_rows(anchor, placement)} as family_rows "
             f"group by family_rows.source_system, family_rows.{key}"
         )
 
-    def _source_ctes(self) -> list[str]:
+    def _source_ctes(self, backlog_by_changes: bool) -> list[str]:
         ctes = [
             "periods as (select unnest($period::date[]) as period, "
             "unnest($snapshot_at::timestamp[]) as snapshot_at)",
         ]
         if self._uses_root_causes:
             ctes.append(f"root_cause_members as ({ROOT_CAUSE_MEMBERS_SQL})")
-        for facts in ("tickets", "surveys"):
-            if any(anchor.facts == facts for anchor in self.anchors):
-                ctes.append(self._facts_cte(facts))
+        sources = [
+            "queue" if anchor.name == "backlog" and backlog_by_changes else anchor.facts
+            for anchor in self.anchors
+        ]
+        ctes.extend(self._facts_cte(facts) for facts in _FACT_MARTS if facts in sources)
         return ctes
 
     @property
     def _uses_root_causes(self) -> bool:
         return "root_cause_id" in (self.by, *self.filters)
 
-    def _facts_cte(self, facts: Literal["tickets", "surveys"]) -> str:
-        mart = "marts.ticket_facts" if facts == "tickets" else "marts.survey_facts"
+    @property
+    def _counts_backlog_by_changes(self) -> bool:
+        # Plain backlog counts take the running-sum road (see _backlog_count_ctes).
+        backlog = [kpi for kpi in self.kpis if kpi.anchor == "backlog"]
+        return bool(backlog) and all(kpi.is_plain_count for kpi in backlog)
+
+    def _facts_cte(self, facts: FactSource) -> str:
+        mart = _FACT_MARTS[facts]
         segment = _qualified(self.by) if self.by else "null::varchar"
         where = (
             " and ".join(f"{_qualified(column)} = $filter_{column}" for column in self.filters)
@@ -958,7 +976,7 @@ class _KpiQuery:
         backlog_until = (
             ", case when is_open then 'infinity'::timestamp else left_backlog_at end"
             " as backlog_until"
-            if facts == "tickets"
+            if facts != "surveys"
             else ""
         )
         # Inlined into each family: the facts are stored, so each family scanning only its own
@@ -970,7 +988,7 @@ class _KpiQuery:
 
     def _family_cte(self, anchor: Anchor, placement: _PeriodPlacement) -> str:
         kpis = [kpi for kpi in self.kpis if kpi.anchor == anchor.name]
-        if anchor.name == "backlog" and all(kpi.is_plain_count for kpi in kpis):
+        if anchor.name == "backlog" and self._counts_backlog_by_changes:
             return self._backlog_count_ctes(kpis, placement)
         columns = [f"{kpi.sql} as {kpi.name}" for kpi in kpis]
         if self.with_samples:
@@ -996,9 +1014,9 @@ class _KpiQuery:
             "backlog_changes as (select case when changed_at <= $window_starts_at "
             f"then $first_period::date else {bucket} end as period, segment, "
             "sum(change) as change from ("
-            "select created_at as changed_at, segment, 1 as change from tickets "
+            "select created_at as changed_at, segment, 1 as change from queue "
             "where backlog_until > $window_starts_at and created_at <= $last_snapshot_at "
-            f"union all select {exited_at}, segment, -1 from tickets "
+            f"union all select {exited_at}, segment, -1 from queue "
             f"where backlog_until > $window_starts_at and {exited_at} <= $last_snapshot_at) "
             "group by all),\n"
             "backlog_counts as (select periods.period, seen.segment, "

@@ -201,6 +201,25 @@ def test_a_root_cause_filter_gives_the_same_kpis_as_its_segment(desk: RootCauseD
     assert row["reopen_rate"] == pytest.approx(0.0)
 
 
+def test_the_backlog_of_each_root_cause_is_the_same_by_running_sum_and_by_pairs(
+    desk: RootCauseDesk,
+) -> None:
+    add_march_desk(desk)
+    desk.complaint("a3", "2025-03-07 09:00", 1, status="open", team="alpha")
+    desk.complaint(
+        "b2", "2025-03-03 09:00", 2, status="solved", last_resolved_at="2025-03-12 09:00"
+    )
+    options: dict[str, Any] = {"by": "root_cause_id", "grain": "week", "as_of": AS_OF}
+
+    counted = kpi_table(desk.con, kpis=["backlog"], **options)
+    paired = kpi_table(desk.con, kpis=["backlog", "backlog_under_30_days"], **options)
+
+    assert counted[["period", "root_cause_id", "backlog"]].equals(
+        paired[["period", "root_cause_id", "backlog"]]
+    )
+    assert counted.groupby("root_cause_id")["backlog"].max().to_dict() == {1: 1, 2: 1}
+
+
 def test_kpis_per_root_cause_follow_the_current_model_only(desk: RootCauseDesk) -> None:
     add_march_desk(desk)
     # An older model put every ticket under cause 2: it must not count.
