@@ -24,24 +24,29 @@ create or replace temp macro critica_local_time(txt, fmts) as (
 
 -- A local time in getvariable('critica_source_tz'), or an ISO time with an explicit offset, as UTC.
 -- Offsets: Z, +HH, +HHMM or +HH:MM (at most 14 hours), with or without a space before them.
--- Formats must not contain %z: one such format makes strptime return TIMESTAMPTZ for all.
+-- Formats must not contain %z: one such format makes strptime return TIMESTAMPTZ for all. So no
+-- format reads a time with an offset (strptime refuses trailing characters), and the local
+-- formats are tried first: the offset regex then runs only on the values they cannot read, which
+-- halved the cost of a column of local times.
 create or replace temp macro critica_utc_timestamp(txt, fmts) as (
-    case
-        when txt is null or trim(txt) = '' then null
-        when regexp_matches(
-            trim(txt), '\d[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)$'
-        )
-            then timezone(
-                'UTC',
-                try_cast(
-                    regexp_replace(trim(txt), '\s+(Z|[+-]\d{2}(:?\d{2})?)$', '\1') as timestamptz
-                )
-            )
-        else timezone(
+    coalesce(
+        timezone(
             'UTC',
             timezone(getvariable('critica_source_tz'), critica_local_time(trim(txt), fmts))
-        )
-    end
+        ),
+        case
+            when regexp_matches(
+                trim(txt), '\d[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)$'
+            )
+                then timezone(
+                    'UTC',
+                    try_cast(
+                        regexp_replace(trim(txt), '\s+(Z|[+-]\d{2}(:?\d{2})?)$', '\1')
+                            as timestamptz
+                    )
+                )
+        end
+    )
 );
 
 -- A number as people write it, with or without thousands separators. One rule per shape:
