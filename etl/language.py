@@ -12,7 +12,9 @@ import pycld2
 # CLD2 still uses the old ISO code for Hebrew, and reports a few macro-languages oddly.
 _CLD2_TO_ISO: Final = {"iw": "he", "zh-Hant": "zh", "un": None, "xx-Qaai": None}
 # Enough text to decide: CLD2's time grows with length, its accuracy stops growing well before.
-_SAMPLE_CHARACTERS: Final = 600
+# On demo complaints of about 400 characters in six languages, 300 characters cost 0.78x of 600
+# with the same accuracy (100 % of 1,200; 99.83 % of 6,000 shorter ones either way).
+_SAMPLE_CHARACTERS: Final = 300
 _MIN_LETTERS: Final = 12
 # Below this many texts a worker process costs more to start and feed than it saves.
 _TEXTS_PER_WORKER: Final = 50_000

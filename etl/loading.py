@@ -499,17 +499,42 @@ def _texts_of(spec: EntitySpec, alias: str) -> str:
 def _detect_languages(connection: duckdb.DuckDBPyConnection, spec: EntitySpec) -> None:
     """Detect the language of each distinct redacted text the export does not state.
 
-    Registers the relation ``critica_languages`` (text, detected) for :func:`_upsert`.
+    A text that the stored version of the same record already holds keeps the language stored
+    with it: a reload of an overlapping export detects only the texts that changed. Creates the
+    view ``critica_languages`` (text, detected) for :func:`_upsert`, which drops it.
     """
+    texts = _texts_of(spec, "s")
+    connection.execute(
+        f"""
+        create or replace temp table critica_known_languages as
+        select {texts} as text, min(c.language) as detected
+        from critica_staged as s
+        join {spec.table} as c using (source_system, {spec.record_id})
+        where s.language is null and c.language is not null and {texts} = {_texts_of(spec, "c")}
+        group by all
+        """
+    )
     # The texts stay in the Arrow table DuckDB returns: building it again from a million Python
     # strings cost more than fetching them.
     pending = connection.sql(
-        f"select distinct {_texts_of(spec, 's')} as text from critica_staged as s"
-        " where language is null"
+        f"""
+        select distinct {texts} as text from critica_staged as s
+        where s.language is null
+            and not exists (select 1 from critica_known_languages as k where k.text = {texts})
+        """
     ).to_arrow_table()
-    texts = pending.column("text").to_pylist()
-    detected = pending.append_column("detected", pa.array(detect_languages(texts), pa.string()))
-    connection.register("critica_languages", detected)
+    detected = pending.append_column(
+        "detected", pa.array(detect_languages(pending.column("text").to_pylist()), pa.string())
+    )
+    connection.register("critica_detected_languages", detected)
+    connection.execute(
+        """
+        create or replace temp view critica_languages as
+        select text, detected from critica_known_languages
+        union all
+        select text, detected from critica_detected_languages
+        """
+    )
 
 
 def _count_duplicates_within_file(connection: duckdb.DuckDBPyConnection, spec: EntitySpec) -> int:
@@ -583,7 +608,9 @@ def _upsert(
         left join current as c using ({key})
         """
     )
-    connection.unregister("critica_languages")
+    connection.execute("drop view critica_languages")
+    connection.unregister("critica_detected_languages")
+    connection.execute("drop table critica_known_languages")
     counts = dict(
         connection.execute("select __change, count(*) from critica_changes group by all").fetchall()
     )

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from demo.complaint_texts import LANGUAGES, ROOT_CAUSES, complaint_description
 from etl.errors import ExportError
 from etl.language import detect_languages
-from etl.loading import load_export
+from etl.loading import load_export, row_fingerprint_sql
 from etl.profiles.freshdesk import FRESHDESK
-from tests.etl.conftest import FIXTURES, ReadWarehouse
+from tests.etl.conftest import FIXTURES, LoadFiles, ReadWarehouse
+from tests.etl.test_fingerprints import LOAD_METADATA
+from tests.etl.test_loading import stored_rows, write_zendesk_export, zendesk_ticket
 from warehouse.store import open_for_writing
 
 ITALIAN_JIRA = FIXTURES / "jira" / "issues_it.csv"
@@ -49,3 +54,65 @@ def test_a_text_gets_its_language_only_when_it_holds_a_dozen_letters(
     text: str, language: str | None
 ) -> None:
     assert detect_languages([text]) == [language]
+
+
+def test_a_reload_keeps_the_stored_language_of_an_unchanged_text_and_detects_a_changed_one(
+    load_files: LoadFiles, warehouse_path: Path, tmp_path: Path
+) -> None:
+    monday = write_zendesk_export(
+        tmp_path / "monday.csv",
+        zendesk_ticket("7001", description="Nobody answered my three emails about the refund"),
+        zendesk_ticket("7002", description="Nobody answered my three emails about the invoice"),
+    )
+    load_files(monday)
+    # Mark the stored language of 7001 so that a detection of its text again would show.
+    connection = duckdb.connect(str(warehouse_path))
+    columns = [
+        str(name)
+        for (name,) in connection.execute(
+            "select column_name from information_schema.columns where table_schema = 'core'"
+            " and table_name = 'tickets' order by ordinal_position"
+        ).fetchall()
+    ]
+    business = [c for c in columns if c not in LOAD_METADATA]
+    connection.execute("update core.tickets set language = 'xx' where ticket_id = '7001'")
+    connection.execute(
+        f"update core.tickets as t set row_hash = {row_fingerprint_sql(business, 't')}"
+    )
+    connection.close()
+    tuesday = write_zendesk_export(
+        tmp_path / "tuesday.csv",
+        zendesk_ticket("7001", description="Nobody answered my three emails about the refund"),
+        zendesk_ticket(
+            "7002",
+            description="Nessuno ha risposto alle mie tre email sulla fattura",
+            Updated_at="2025-03-04 10:00:00",
+        ),
+    )
+
+    (reload,) = load_files(tuesday)
+
+    assert (reload.rows_updated, reload.duplicates_merged) == (1, 1)
+    assert stored_rows(
+        warehouse_path, "select ticket_id, language from core.tickets order by 1"
+    ) == [("7001", "xx"), ("7002", "it")]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_long_demo_complaints_are_detected_from_their_opening_in_each_demo_language(
+    language: str,
+) -> None:
+    rng = random.Random(f"long complaints in {language}")
+
+    def long_complaint() -> str:
+        # Longer than the sample detection reads, so only the opening decides.
+        text = ""
+        while len(text) <= 300:
+            text += " " + complaint_description(rng.choice(ROOT_CAUSES), language, rng)
+        return text.strip()
+
+    complaints = [long_complaint() for _ in range(40)]
+
+    detected = detect_languages(complaints)
+
+    assert detected.count(language) >= 38
