@@ -14,7 +14,7 @@ from etl.language import detect_languages
 from etl.loading import load_export, row_fingerprint_sql
 from etl.profiles.freshdesk import FRESHDESK
 from tests.etl.conftest import FIXTURES, LoadFiles, ReadWarehouse
-from tests.etl.test_fingerprints import LOAD_METADATA
+from tests.etl.test_fingerprints import business_columns
 from tests.etl.test_loading import stored_rows, write_zendesk_export, zendesk_ticket
 from warehouse.store import open_for_writing
 
@@ -67,14 +67,7 @@ def test_a_reload_keeps_the_stored_language_of_an_unchanged_text_and_detects_a_c
     load_files(monday)
     # Mark the stored language of 7001 so that a detection of its text again would show.
     connection = duckdb.connect(str(warehouse_path))
-    columns = [
-        str(name)
-        for (name,) in connection.execute(
-            "select column_name from information_schema.columns where table_schema = 'core'"
-            " and table_name = 'tickets' order by ordinal_position"
-        ).fetchall()
-    ]
-    business = [c for c in columns if c not in LOAD_METADATA]
+    business = business_columns(connection, "core.tickets")
     connection.execute("update core.tickets set language = 'xx' where ticket_id = '7001'")
     connection.execute(
         f"update core.tickets as t set row_hash = {row_fingerprint_sql(business, 't')}"
