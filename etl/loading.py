@@ -515,7 +515,7 @@ def _detect_languages(connection: duckdb.DuckDBPyConnection, spec: EntitySpec) -
         """
     )
     # The texts stay in the Arrow table DuckDB returns: building it again from a million Python
-    # strings cost more than fetching them.
+    # strings cost more than fetching them, and the first pass of detection reads Arrow.
     pending = connection.sql(
         f"""
         select distinct {texts} as text from critica_staged as s
@@ -524,7 +524,7 @@ def _detect_languages(connection: duckdb.DuckDBPyConnection, spec: EntitySpec) -
         """
     ).to_arrow_table()
     detected = pending.append_column(
-        "detected", pa.array(detect_languages(pending.column("text").to_pylist()), pa.string())
+        "detected", pa.array(detect_languages(pending.column("text")), pa.string())
     )
     connection.register("critica_detected_languages", detected)
     connection.execute(
