@@ -1,12 +1,18 @@
 """ETL benchmark: load 1,000,000 tickets and 300,000 survey responses; compare with plain read_csv.
 
 Usage: python -m bench.etl [--tickets 1000000] [--surveys 300000] [--keep DIR]
+       python -m bench.etl --languages [--tickets 1000000]
 
 Prints, for each file: rows/s of the full Critica load (parse, check, quarantine, redact, detect
 language, upsert, history) and DuckDB's own read_csv of the same file in the same run, their ratio,
 and the process's peak memory. Every description is distinct, so redaction and language detection
 pay their real price. The machine's load average before and after is printed too: on a shared
 machine other work slows both timings, so compare ratios between runs.
+
+With --languages it measures language detection instead: per corpus (the bench's texts, demo
+complaints and survey comments, and the real texts in ../shared/data when present), the share of
+texts the first pass decides and how often it agrees there with CLD2; then the CPU seconds of
+CLD2 alone and of the first pass plus CLD2 on the rest, over --tickets bench texts.
 """
 
 from __future__ import annotations
@@ -15,14 +21,26 @@ import argparse
 import csv
 import io
 import os
+import random
 import resource
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
+from demo.complaint_texts import (
+    LANGUAGES,
+    ROOT_CAUSES,
+    Sentiment,
+    complaint_description,
+    complaint_subject,
+    survey_comment,
+)
+from etl.language import detect_language, detect_languages, first_pass_languages
 from etl.pipeline import load_exports
 
 ZENDESK_HEADER = (
@@ -150,13 +168,125 @@ def plain_read_csv_seconds(path: Path, skip_rows: int) -> float:
     return seconds
 
 
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SENTIMENT_VALUES: tuple[Sentiment, ...] = ("negative", "neutral", "positive")
+
+
+def bench_ticket_texts(count: int) -> pa.ChunkedArray:
+    """The texts detection reads for the bench's tickets (subject and description, unredacted)."""
+    connection = duckdb.connect()
+    texts = connection.sql(
+        f"""
+        select 'Problem with order ' || i || ' ' || {_sql_list(PHRASES)}[1 + i % {len(PHRASES)}]
+            || ' (ticket ' || i || ', day ' || (i % 97) || ')' as text
+        from range(1, {count} + 1) as t(i)
+        """
+    ).to_arrow_table()
+    connection.close()
+    return texts.column("text")
+
+
+def _tsv_column(path: Path, index: int) -> list[str]:
+    # Quotes are part of these texts (see their SOURCE.md): split on tabs, no CSV quoting.
+    with path.open(encoding="utf-8") as source:
+        return [
+            fields[index] for fields in (line.split("\t") for line in source) if len(fields) > index
+        ]
+
+
+def _csv_column(path: Path, column: str) -> list[str]:
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding="utf-8", newline="") as source:
+        return [row[column] for row in csv.DictReader(source) if row[column]]
+
+
+def language_corpora(bench_texts: int) -> Iterator[tuple[str, list[str]]]:
+    """(name, texts) for each corpus the first pass is checked on; real data only when present."""
+    yield "bench tickets", bench_ticket_texts(bench_texts).to_pylist()
+    rng = random.Random("language corpora")
+    yield (
+        "demo complaints",
+        [
+            f"{complaint_subject(cause, language, rng)} {complaint_description(cause, language, rng)}"
+            for language in LANGUAGES
+            for cause in rng.choices(ROOT_CAUSES, k=2_000)
+        ],
+    )
+    yield (
+        "demo survey comments",
+        [
+            survey_comment(cause, language, sentiment, rng)
+            for language in LANGUAGES
+            for cause in rng.choices(ROOT_CAUSES, k=200)
+            for sentiment in SENTIMENT_VALUES
+        ],
+    )
+    real: dict[str, Callable[[Path], list[str]]] = {
+        "germeval2017_de/dev.tsv": lambda path: _tsv_column(path, 1),
+        "hebrew_sentiment/token_train.tsv": lambda path: _tsv_column(path, 0),
+        "hebrew_sentiment/token_test.tsv": lambda path: _tsv_column(path, 0),
+        "cfpb/cfpb_sample_2015-2020_multiproduct.csv": lambda path: _csv_column(
+            path, "Consumer complaint narrative"
+        ),
+        "banking77/train.csv": lambda path: _csv_column(path, "text"),
+    }
+    for name, read in real.items():
+        if (SHARED_DATA / name).exists():
+            yield name, read(SHARED_DATA / name)
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished worker processes."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def language_figures(bench_texts: int) -> None:
+    """Print the first pass's agreement with CLD2 per corpus, then both detections' CPU time."""
+    print(f"{'corpus':<46}{'texts':>9}{'decided':>9}{'agree':>10}{'differ':>8}")
+    totals = [0, 0, 0]
+    for name, texts in language_corpora(min(bench_texts, 100_000)):
+        decided = first_pass_languages(pa.array(texts, pa.string()))
+        agree = sum(language == detect_language(texts[p]) for p, language in decided.items())
+        print(
+            f"{name:<46}{len(texts):>9,}{len(decided) / len(texts):>9.1%}"
+            f"{agree / max(len(decided), 1):>10.3%}{len(decided) - agree:>8,}"
+        )
+        totals = [totals[0] + len(texts), totals[1] + len(decided), totals[2] + agree]
+    print(
+        f"{'all':<46}{totals[0]:>9,}{totals[1] / totals[0]:>9.1%}"
+        f"{totals[2] / totals[1]:>10.3%}{totals[1] - totals[2]:>8,}"
+    )
+    column = bench_ticket_texts(bench_texts)
+    print(f"\nload average before: {_load_average()}")
+    texts = column.to_pylist()
+    cpu, wall = _cpu_seconds(), time.perf_counter()
+    alone = [detect_language(text) for text in texts]
+    cld2_cpu, cld2_wall = _cpu_seconds() - cpu, time.perf_counter() - wall
+    cpu, wall = _cpu_seconds(), time.perf_counter()
+    both = detect_languages(column)
+    both_cpu, both_wall = _cpu_seconds() - cpu, time.perf_counter() - wall
+    print(
+        f"{len(texts):,} bench texts: CLD2 alone (one process) {cld2_cpu:.2f} CPU s, "
+        f"{cld2_wall:.2f} s wall; first pass + CLD2 (workers included) {both_cpu:.2f} CPU s, "
+        f"{both_wall:.2f} s wall; same languages: {alone == both}"
+    )
+    print(f"load average after: {_load_average()}")
+
+
 def main() -> None:
     """Generate, load and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--surveys", type=int, default=300_000)
     parser.add_argument("--keep", type=Path, help="Folder to keep the files and warehouse in.")
+    parser.add_argument(
+        "--languages", action="store_true", help="Measure language detection instead."
+    )
     args = parser.parse_args()
+    if args.languages:
+        language_figures(args.tickets)
+        return
     folder = args.keep or Path(tempfile.mkdtemp(prefix="critica-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     tickets, surveys = folder / "zendesk_tickets.csv", folder / "qualtrics_surveys.csv"
@@ -180,11 +310,12 @@ def main() -> None:
     def done(outcome: object) -> None:
         timings[str(getattr(outcome, "path", ""))] = time.perf_counter()
 
-    load_started = time.perf_counter()
+    load_started, load_cpu = time.perf_counter(), time.process_time()
     outcomes = load_exports(
         warehouse, [tickets, surveys], source_time_zone="Europe/Rome", on_file_done=done
     )
-    total = time.perf_counter() - load_started
+    total, total_cpu = time.perf_counter() - load_started, time.process_time() - load_cpu
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"\n{'file':<24}{'read':>11}{'loaded':>11}{'quarant.':>10}{'load s':>9}{'rows/s':>11}"
@@ -204,6 +335,10 @@ def main() -> None:
         )
     print(
         f"\nwhole load (both files, one writer session incl. copy-and-swap, calendar): {total:.1f} s"
+    )
+    print(
+        f"CPU seconds of the load: this process {total_cpu:.1f}, "
+        f"language detection's worker processes {workers.ru_utime + workers.ru_stime:.1f}"
     )
     print(f"peak memory of this process: {peak_mb:,.0f} MB")
     print(f"load average after the load: {_load_average()}")
