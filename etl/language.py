@@ -188,6 +188,9 @@ def detect_languages(
     Returns:
         One ISO 639-1 code (or None) per text, in the order of ``texts``.
     """
+    if len(texts) == 0:
+        # No DuckDB connection for nothing: a file whose texts all have a language already.
+        return []
     column = (
         texts if isinstance(texts, pa.Array | pa.ChunkedArray) else pa.array(texts, pa.string())
     )

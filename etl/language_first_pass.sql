@@ -30,31 +30,33 @@ with other_scripts as (
 latin as (
     select
         position,
-        lower(sample) as sample,
+        sample,
         -- Each match is the word and the character before it (hence the leading space).
         regexp_extract_all(' ' || lower(sample), $function_word_pattern) as matches
     -- CLD2 reads the same 300 characters, so both passes judge the same words.
     from (select position, left(text, 300) as sample from critica_texts)
     where length(sample) >= 12
         and (strlen(sample) = length(sample) or not regexp_matches(sample, '[^\p{Latin}\P{L}]'))
+        -- CLD2 reads a link's letters as words of some language: its call.
+        and not contains(sample, '://')
 ),
 latin_texts as (
     select
         position,
         matches,
+        length(sample) as characters,
         case
-            -- The matched words' letters are a lower bound on the text's.
+            -- Fewer than three words found cannot decide: no need to count.
+            when len(matches) < 3 then false
+            -- The letters of the words found are a lower bound on the text's.
             when length(array_to_string(matches, '')) - len(matches) >= 12 then true
             -- Rare: only then count every letter.
             else length(sample) - length(regexp_replace(sample, '\p{L}+', '', 'g')) >= 12
-        end as has_dozen_letters,
-        length(sample) as characters,
-        -- CLD2 reads a link's letters as words of some language: its call.
-        contains(sample, '://') as has_link
+        end as has_dozen_letters
     from latin
 ),
 hits as (
-    select position, unnest(matches)[2:] as word, has_dozen_letters, characters, has_link
+    select position, unnest(matches)[2:] as word, characters, has_dozen_letters
     from latin_texts
 ),
 function_word_counts as (
@@ -76,9 +78,8 @@ function_word_counts as (
         count_if(f.is_pl) as pl,
         count_if(f.is_tr) as tr,
         count_if(f.is_id) as id,
-        any_value(h.has_dozen_letters) as has_dozen_letters,
         any_value(h.characters) as characters,
-        any_value(h.has_link) as has_link
+        any_value(h.has_dozen_letters) as has_dozen_letters
     from hits as h
     join critica_function_words as f using (word)
     group by position
@@ -107,9 +108,8 @@ function_word_winners as (
             when 'de' then greatest(en, it, es, fr, best_other)
             else greatest(en, it, es, de, best_other)
         end as runner_up,
-        has_dozen_letters,
         characters,
-        has_link
+        has_dozen_letters
     from function_word_leaders
 )
 select position, null::varchar as language
@@ -143,4 +143,3 @@ where best >= runner_up + 3
     and best >= 2 * runner_up
     and has_dozen_letters
     and best * 48 >= characters
-    and not has_link
