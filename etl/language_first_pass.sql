@@ -119,9 +119,10 @@ where text is null or length(text) < 12
 union all
 select position, language
 from other_scripts
--- One script's letters make up most of the text's letters, and a dozen at least. Counted by
--- runs (a regex replacing letters one by one costs several times more), in this one place:
--- a count computed in a column would run twice, in the filter DuckDB pushes down and above it.
+-- One script's letters make up at least half of the characters other than spaces, and a dozen
+-- at least. Counted by runs (a regex replacing letters one by one costs several times more), in
+-- this one place: a count computed in a column would run twice, in the filter DuckDB pushes
+-- down and above it. Counting every letter for the share would cost as much again.
 -- Other scripts (Arabic, Cyrillic, Han alone...) are shared by several languages: CLD2's.
 where case language
         when 'he' then length(sample) - length(regexp_replace(sample, '\p{Hebrew}+', '', 'g'))
@@ -133,7 +134,7 @@ where case language
         when 'th' then length(sample) - length(regexp_replace(sample, '\p{Thai}+', '', 'g'))
         when 'ka' then length(sample) - length(regexp_replace(sample, '\p{Georgian}+', '', 'g'))
         when 'hy' then length(sample) - length(regexp_replace(sample, '\p{Armenian}+', '', 'g'))
-    end >= greatest(12, 0.6 * (length(sample) - length(regexp_replace(sample, '\p{L}+', '', 'g'))))
+    end >= greatest(12, 0.5 * length(replace(sample, ' ', '')))
 union all
 select position, language
 from function_word_winners
