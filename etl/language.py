@@ -16,6 +16,7 @@ from typing import Final
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pycld2
 
 # CLD2 still uses the old ISO code for Hebrew, and reports a few macro-languages oddly.
@@ -156,19 +157,29 @@ def first_pass_languages(texts: pa.Array | pa.ChunkedArray) -> dict[int, str | N
         The language of each decided text by its position (None: too short to have one);
         positions missing from it are left to CLD2.
     """
+    decided = _first_pass(texts)
+    return {
+        position: language
+        for position, (language, is_decided) in enumerate(
+            zip(decided["language"].to_pylist(), decided["is_decided"].to_pylist(), strict=True)
+        )
+        if is_decided
+    }
+
+
+def _first_pass(texts: pa.Array | pa.ChunkedArray) -> pa.Table:
+    """The first pass's answer for each text (language, is_decided), in the order of ``texts``."""
     table = pa.table({"position": pa.array(range(len(texts)), pa.int64()), "text": texts})
     connection = duckdb.connect()
     try:
         connection.register("critica_texts", table)
         connection.register("critica_function_words", _function_word_table())
-        decided = connection.sql(
+        return connection.sql(
             _FIRST_PASS_SQL.read_text(encoding="utf-8"),
             params={"function_word_pattern": _function_word_pattern()},
         ).to_arrow_table()
     finally:
         connection.close()
-    positions = decided.column("position").to_pylist()
-    return dict(zip(positions, decided.column("language").to_pylist(), strict=True))
 
 
 def detect_languages(
@@ -194,12 +205,16 @@ def detect_languages(
     column = (
         texts if isinstance(texts, pa.Array | pa.ChunkedArray) else pa.array(texts, pa.string())
     )
-    languages = first_pass_languages(column)
-    undecided = [position for position in range(len(column)) if position not in languages]
-    if undecided:
-        pending = column.take(pa.array(undecided, pa.int64())).to_pylist()
-        languages.update(zip(undecided, _detect_with_cld2(pending, workers), strict=True))
-    return [languages[position] for position in range(len(column))]
+    decided = _first_pass(column)
+    languages: list[str | None] = decided["language"].to_pylist()
+    undecided = pc.indices_nonzero(pc.invert(decided["is_decided"]))
+    if len(undecided) > 0:
+        pending = column.take(undecided).to_pylist()
+        for position, language in zip(
+            undecided.to_pylist(), _detect_with_cld2(pending, workers), strict=True
+        ):
+            languages[position] = language
+    return languages
 
 
 def _detect_with_cld2(texts: Sequence[str | None], workers: int | None) -> list[str | None]:
