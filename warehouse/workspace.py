@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ def open_workspace(path: Path) -> Iterator[sqlite3.Connection]:
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     try:
-        connection.execute("pragma journal_mode = wal")
+        _use_wal(connection)
         connection.execute("pragma foreign_keys = on")
         connection.execute("pragma synchronous = normal")
         _migrate(connection)
@@ -66,6 +67,21 @@ def open_workspace(path: Path) -> Iterator[sqlite3.Connection]:
         connection.execute("commit")
     finally:
         connection.close()
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    # WAL mode is stored in the file, so only its first opener switches. Switching needs a lock
+    # SQLite does not wait for (no busy handler): when two processes open a new workspace at the
+    # same moment one gets "database is locked" at once, so it retries until the busy timeout.
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute("pragma journal_mode = wal")
+            return
+        except sqlite3.OperationalError as locked:
+            if "locked" not in str(locked) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _migrate(connection: sqlite3.Connection) -> None:
