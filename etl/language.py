@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -119,6 +120,13 @@ def _detect_chunk(texts: Sequence[str | None]) -> list[str | None]:
     return [detect_language(text) for text in texts]
 
 
+@cache
+def _listed_words() -> tuple[str, ...]:
+    """Every word FUNCTION_WORDS lists, once, sorted."""
+    return tuple(sorted({w for listed in FUNCTION_WORDS.values() for w in listed.split()}))
+
+
+@cache
 def _function_word_pattern() -> str:
     r"""RE2 pattern matching any listed function word with the character before it.
 
@@ -128,18 +136,20 @@ def _function_word_pattern() -> str:
     vote for another language that narrows the margin. No capture group: extracting one makes
     RE2 run its slow engine, four times the cost of the match.
     """
-    words = sorted({w for listed in FUNCTION_WORDS.values() for w in listed.split()})
+    words = _listed_words()
     ascii_end = "|".join(w for w in words if w[-1].isascii())
     accented_end = "|".join(w for w in words if not w[-1].isascii())
     return rf"[^\p{{L}}](?:(?:{ascii_end})\b|(?:{accented_end})\B)"
 
 
+@cache
 def _function_word_table() -> pa.Table:
     """Each listed word and, per language, whether that language lists it (``is_en``...)."""
-    words = sorted({w for listed in FUNCTION_WORDS.values() for w in listed.split()})
-    columns: dict[str, list[str] | list[bool]] = {"word": words}
+    words = _listed_words()
+    columns: dict[str, list[str] | list[bool]] = {"word": list(words)}
     for language, listed in FUNCTION_WORDS.items():
-        columns[f"is_{language}"] = [w in listed.split() for w in words]
+        own = set(listed.split())
+        columns[f"is_{language}"] = [w in own for w in words]
     return pa.table(columns)
 
 
