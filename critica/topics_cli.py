@@ -155,14 +155,26 @@ def run_assign(warehouse: Path, settings: dict[str, object]) -> None:
         console.print("No root-cause model yet: run [bold]critica topics fit[/bold].")
         return
     _numba_cache()
-    from topics.embedding import DEFAULT_EMBEDDING_MODEL, embedder_from_name
+    from topics.embedding import (
+        DEFAULT_EMBEDDING_MODEL,
+        Embedder,
+        FastEmbedding,
+        embedder_from_name,
+    )
     from topics.runs import assign_root_causes
 
-    embedder = embedder_from_name(str(settings.get("embedding_model", DEFAULT_EMBEDDING_MODEL)))
+    try:
+        # The model decides how new documents are embedded; the configuration is needed only
+        # for a model fitted with a sentence-transformers folder (assign says so if it is gone).
+        configured: Embedder | FastEmbedding | None = embedder_from_name(
+            str(settings.get("embedding_model", DEFAULT_EMBEDDING_MODEL))
+        )
+    except FileNotFoundError:
+        configured = None
     try:
         with _EmbeddingProgress() as advance:
-            result = assign_root_causes(warehouse, embedder, on_progress=advance)
-    except ValueError as bad:
+            result = assign_root_causes(warehouse, configured, on_progress=advance)
+    except (ValueError, FileNotFoundError) as bad:
         errors.print(f"[red]{bad}[/red]")
         raise typer.Exit(2) from bad
     console.print(
@@ -222,7 +234,7 @@ def curate(
         if row is None:
             errors.print("[red]No root-cause model yet: run critica topics fit.[/red]")
             raise typer.Exit(1)
-        outcome = apply_event(writer, int(row[0]), event, datetime.now())
+        outcome = apply_event(writer, warehouse, int(row[0]), event, datetime.now())
     console.print(outcome)
 
 

@@ -8,6 +8,7 @@ the new version no longer has is skipped, and the lineage says so.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,9 @@ import duckdb
 import numpy as np
 from sklearn.cluster import KMeans
 
-from topics.embedding import normalised
+from topics.documents import DEFAULT_MAX_CHARACTERS, read_documents
+from topics.embedding import Vectors, is_student_model, normalised
+from topics.fast_mode import load_student
 from topics.identity import LineageEvent, record_lineage
 from warehouse.store import WarehouseLocation
 from warehouse.workspace import CurationEvent, curation_events, open_workspace
@@ -33,13 +36,20 @@ def apply_curation(
     """Replay every curation event on ``version``; returns one line per event applied or skipped."""
     with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
         events = curation_events(workspace)
-    return [apply_event(writer, version, event, at) for event in events]
+    return [apply_event(writer, warehouse, version, event, at) for event in events]
 
 
 def apply_event(
-    writer: duckdb.DuckDBPyConnection, version: int, event: CurationEvent, at: datetime
+    writer: duckdb.DuckDBPyConnection,
+    warehouse: Path,
+    version: int,
+    event: CurationEvent,
+    at: datetime,
 ) -> str:
-    """Apply one decision to one model version; returns what happened, in words."""
+    """Apply one decision to one model version; returns what happened, in words.
+
+    ``warehouse`` locates the model's folder (a fast-mode model's split embeds with its student).
+    """
     cause = event.root_cause_id
     if not _exists(writer, version, cause):
         _lineage(
@@ -87,7 +97,7 @@ def apply_event(
         _lineage(writer, at, version, cause, "merged", (into,), f"curation event #{event.event_id}")
         return f"#{event.event_id} merged {cause} into {into}"
     parts = int(str(event.payload.get("parts", 2)))
-    created = _split(writer, version, cause, parts, event.event_id, at)
+    created = _split(writer, warehouse, version, cause, parts, event.event_id, at)
     _lineage(
         writer, at, version, cause, "split", tuple(created), f"curation event #{event.event_id}"
     )
@@ -126,6 +136,7 @@ def _merge(
 
 def _split(
     writer: duckdb.DuckDBPyConnection,
+    warehouse: Path,
     version: int,
     cause: int,
     parts: int,
@@ -135,24 +146,9 @@ def _split(
     """Re-cluster one root cause's documents into ``parts``; the largest part keeps the id."""
     if not 2 <= parts <= MAX_SPLIT_PARTS:
         raise ValueError(f"a split makes 2 to {MAX_SPLIT_PARTS} parts, not {parts}")
-    rows = writer.execute(
-        """
-        select d.document_id, e.vector
-        from topics.document_root_causes as d
-        join topics.model_versions as m using (model_version)
-        join (
-            select embedding_model, text_hash, any_value(vector) as vector
-            from topics.embeddings group by all
-        ) as e on e.text_hash = d.text_hash and e.embedding_model = m.embedding_model
-        where d.model_version = $v and d.root_cause_id = $id
-        order by d.document_id
-        """,
-        {"v": version, "id": cause},
-    ).fetchall()
-    if len(rows) < parts * 2:
+    ids, vectors = _cause_vectors(writer, warehouse, version, cause)
+    if len(ids) < parts * 2:
         return []
-    ids = [str(row[0]) for row in rows]
-    vectors = normalised(np.asarray([row[1] for row in rows], dtype=np.float32))
     # Within one root cause the language component is what is left to separate: remove it by
     # centring on the cause's own mean, then let k-means find the sub-causes.
     centred = normalised(vectors - vectors.mean(axis=0, keepdims=True))
@@ -200,6 +196,53 @@ def _split(
         {"n": kept, "v": version, "id": cause},
     )
     return new_ids
+
+
+def _cause_vectors(
+    writer: duckdb.DuckDBPyConnection, warehouse: Path, version: int, cause: int
+) -> tuple[list[str], Vectors]:
+    """The root cause's documents (by id) and their vectors in the model's embedding space."""
+    row = writer.execute(
+        "select embedding_model, document_source, parameters::varchar, model_path "
+        "from topics.model_versions where model_version = $v",
+        {"v": version},
+    ).fetchone()
+    if row is None:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    embedding_model, source, parameters, model_path = (str(value) for value in row)
+    if is_student_model(embedding_model):
+        # A fast-mode model's vectors are its student's, not cached: embed the texts again.
+        members = {
+            str(document_id)
+            for (document_id,) in writer.execute(
+                "select document_id from topics.document_root_causes "
+                "where model_version = $v and root_cause_id = $id",
+                {"v": version, "id": cause},
+            ).fetchall()
+        }
+        max_characters = int(json.loads(parameters).get("max_characters", DEFAULT_MAX_CHARACTERS))
+        documents = read_documents(writer, source, max_characters=max_characters)  # type: ignore[arg-type]
+        documents = documents[documents["document_id"].isin(members)]
+        student = load_student(warehouse.parent / model_path, embedding_model)
+        return documents["document_id"].astype(str).tolist(), student.embed(
+            documents["text"].tolist()
+        )
+    rows = writer.execute(
+        """
+        select d.document_id, e.vector
+        from topics.document_root_causes as d
+        join (
+            select text_hash, any_value(vector) as vector
+            from topics.embeddings where embedding_model = $model group by all
+        ) as e on e.text_hash = d.text_hash
+        where d.model_version = $v and d.root_cause_id = $id
+        order by d.document_id
+        """,
+        {"v": version, "id": cause, "model": embedding_model},
+    ).fetchall()
+    if not rows:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return [str(r[0]) for r in rows], normalised(np.asarray([r[1] for r in rows], np.float32))
 
 
 def _ids_for_split(

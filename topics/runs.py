@@ -25,8 +25,16 @@ import pyarrow as pa
 from topics.clustering import OUTLIER, ClusteredDocuments, cluster_documents, nearest_centre
 from topics.curation import apply_curation
 from topics.documents import DocumentSource, read_documents
-from topics.embedding import Embedder, normalised
+from topics.embedding import (
+    Embedder,
+    FastEmbedding,
+    Vectors,
+    embedder_for_model,
+    is_student_model,
+    normalised,
+)
 from topics.embedding_cache import ProgressCallback, embed_with_cache, text_hash
+from topics.fast_mode import StudentEmbedder, embed_fast, load_student, save_student
 from topics.identity import IdMapping, match_root_causes, record_lineage
 from topics.model import LanguageCentres, TopicParams
 from warehouse.store import open_for_reading, open_for_writing
@@ -76,7 +84,7 @@ def models_folder(warehouse: Path) -> Path:
 
 def fit_root_causes(
     warehouse: Path,
-    embedder: Embedder,
+    embedder: Embedder | FastEmbedding,
     *,
     source: DocumentSource = "tickets",
     params: TopicParams | None = None,
@@ -93,7 +101,8 @@ def fit_root_causes(
 
     Args:
         warehouse: The live warehouse file.
-        embedder: Embedding model (its vectors are cached in the warehouse).
+        embedder: Embedding model (its vectors are cached in the warehouse), or the fast mode
+            (e5 on ``params.teacher_documents`` texts, a corpus student on the rest).
         source: What to cluster: complaint tickets, survey comments, or both.
         params: Model choices; defaults when None.
         window_start: Training window start (UTC, inclusive); all history when None.
@@ -118,8 +127,25 @@ def fit_root_causes(
         previous_assignments = (
             _assignments(reader, previous.model_version) if previous else pd.DataFrame()
         )
-    run = embed_with_cache(warehouse, embedder, documents["text"].tolist(), on_progress=on_progress)
-    clustered = cluster_documents(documents, run.vectors, chosen, embedder)
+    texts = documents["text"].tolist()
+    student: StudentEmbedder | None = None
+    if isinstance(embedder, FastEmbedding):
+        fast = embed_fast(
+            warehouse,
+            embedder,
+            texts,
+            teacher_documents=chosen.teacher_documents,
+            seed=chosen.seed,
+            on_progress=on_progress,
+        )
+        vectors, student = fast.vectors, fast.embedder
+        model_embedder: Embedder = fast.embedder
+        embedded, cached = fast.texts_embedded, fast.texts_cached
+    else:
+        run = embed_with_cache(warehouse, embedder, texts, on_progress=on_progress)
+        vectors, model_embedder = run.vectors, embedder
+        embedded, cached = run.texts_embedded, run.texts_cached
+    clustered = cluster_documents(documents, vectors, chosen, model_embedder)
     created_at = clock()
     with open_for_writing(warehouse) as writer:
         version = _next_version(writer)
@@ -139,7 +165,7 @@ def fit_root_causes(
             version=version,
             created_at=created_at,
             fit_kind="fit" if previous is None else "refit",
-            embedder=embedder,
+            embedding_model=model_embedder.model_id,
             source=source,
             params=chosen,
             window=(window_start, window_end),
@@ -148,8 +174,11 @@ def fit_root_causes(
             mapping=mapping,
             model_path=model_path,
         )
-        apply_curation(writer, warehouse, version, created_at)
+        # saved first: a split replayed by the curation embeds with this model's student
         _save_model(model_path, clustered, chosen, version)
+        if student is not None:
+            save_student(model_path, student)
+        apply_curation(writer, warehouse, version, created_at)
         counts = writer.execute(
             "select count(distinct root_cause_id) from topics.root_causes where model_version = $v",
             {"v": version},
@@ -159,22 +188,35 @@ def fit_root_causes(
         document_count=len(documents),
         root_cause_count=int(counts[0]) if counts else 0,
         outlier_share=clustered.outlier_share,
-        texts_embedded=run.texts_embedded,
-        texts_cached=run.texts_cached,
+        texts_embedded=embedded,
+        texts_cached=cached,
         kept_id_share=mapping.kept_share,
     )
 
 
 def assign_root_causes(
     warehouse: Path,
-    embedder: Embedder,
+    embedder: Embedder | FastEmbedding | None = None,
     *,
     on_progress: ProgressCallback | None = None,
     now: Callable[[], datetime] | None = None,
 ) -> AssignResult:
     """Give every document the current model has not seen a root cause (nearest centre rule).
 
+    New documents are embedded the way the model's own were, whatever the configuration says
+    now: with the model's corpus student for a fast-mode model, with e5 for an e5 model.
     Does nothing (and says so in the result) when no model has been fitted yet.
+
+    Args:
+        warehouse: The live warehouse file.
+        embedder: The configured embedder; needed only for a model fitted with a
+            sentence-transformers folder (the model stores its name, not its path).
+        on_progress: Embedding progress callback (done, total).
+        now: Clock, for reproducible timestamps in tests.
+
+    Raises:
+        ValueError: when the model's embedder cannot be had (see
+            :func:`topics.embedding.embedder_for_model`).
     """
     clock = now or _utc_now
     with closing(open_for_reading(warehouse)) as reader:
@@ -187,19 +229,20 @@ def assign_root_causes(
             unassigned_in_version=model.model_version,
             max_characters=model.params.max_characters,
         )
-    if model.embedding_model != embedder.model_id:
-        raise ValueError(
-            f"the current root-cause model (version {model.model_version}) was fitted with "
-            f"{model.embedding_model}, not {embedder.model_id}: assign with the same model, "
-            "or refit with the new one"
-        )
+    saved = warehouse.parent / model.model_path
+    model_embedder: Embedder = (
+        load_student(saved, model.embedding_model)
+        if is_student_model(model.embedding_model)
+        else embedder_for_model(model.embedding_model, embedder)
+    )
     if documents.empty:
         return AssignResult(model.model_version, 0, 0, 0)
-    run = embed_with_cache(warehouse, embedder, documents["text"].tolist(), on_progress=on_progress)
-    saved = warehouse.parent / model.model_path
+    vectors, embedded = _embed_for_model(
+        warehouse, model_embedder, documents["text"].tolist(), on_progress
+    )
     centres = LanguageCentres.from_arrays(dict(np.load(saved / "centres.npz")))
     languages = [lang if isinstance(lang, str) else None for lang in documents["language"]]
-    centred = centres.centre(run.vectors, languages)
+    centred = centres.centre(vectors, languages)
     live = model.root_causes[~model.root_causes["is_merged"]]
     centroids = {
         int(cause): normalised(np.asarray([centroid], dtype=np.float32))[0]
@@ -220,8 +263,28 @@ def assign_root_causes(
         model.model_version,
         len(documents),
         int(sum(topic == OUTLIER for topic in nearest)),
-        run.texts_embedded,
+        embedded,
     )
+
+
+def _embed_for_model(
+    warehouse: Path,
+    embedder: Embedder,
+    texts: list[str],
+    on_progress: ProgressCallback | None,
+) -> tuple[Vectors, int]:
+    """Vectors of new documents and how many distinct texts were embedded."""
+    if isinstance(embedder, StudentEmbedder):
+        # the student is cheaper than the cache: embed directly, report every distinct text
+        distinct = len(set(texts))
+        if on_progress:
+            on_progress(0, distinct)
+        vectors = embedder.embed(texts)
+        if on_progress:
+            on_progress(distinct, distinct)
+        return vectors, distinct
+    run = embed_with_cache(warehouse, embedder, texts, on_progress=on_progress)
+    return run.vectors, run.texts_embedded
 
 
 def current_model(connection: duckdb.DuckDBPyConnection) -> CurrentModel | None:
@@ -267,7 +330,7 @@ def _write_version(
     version: int,
     created_at: datetime,
     fit_kind: str,
-    embedder: Embedder,
+    embedding_model: str,
     source: DocumentSource,
     params: TopicParams,
     window: tuple[datetime | None, datetime | None],
@@ -288,7 +351,7 @@ def _write_version(
             "version": version,
             "created_at": created_at,
             "kind": fit_kind,
-            "embedding_model": embedder.model_id,
+            "embedding_model": embedding_model,
             "source": source,
             "start": window[0],
             "end": window[1],

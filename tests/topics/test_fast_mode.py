@@ -1,0 +1,111 @@
+"""The fast mode end to end: e5 on a teacher sample, the corpus student on the rest."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.topics.conftest import PARAMS, complaints, insert_tickets
+from tests.topics.test_root_causes import assignments, root_causes
+from topics.embedding import E5Embedder, FastEmbedding, embedder_from_name
+from topics.fast_mode import STUDENT_FILE, embed_fast
+from topics.runs import assign_root_causes, fit_root_causes, models_folder
+from warehouse.store import WarehouseLocation, open_for_reading
+from warehouse.workspace import open_workspace, record_curation_event
+
+TEACHER = 60
+FAST_PARAMS = replace(PARAMS, teacher_documents=TEACHER)
+
+
+@pytest.fixture
+def fast_desk(tmp_path: Path, desk_tickets: object) -> Path:
+    warehouse = tmp_path / "fast.duckdb"
+    insert_tickets(warehouse, desk_tickets)  # type: ignore[arg-type]
+    return warehouse
+
+
+def current_embedding_model(warehouse: Path) -> str:
+    with closing(open_for_reading(warehouse)) as reader:
+        row = reader.execute(
+            "select embedding_model from topics.model_versions where is_current"
+        ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_the_configured_name_e5_fast_is_the_fast_mode_over_e5() -> None:
+    fast = embedder_from_name("e5-fast")
+    assert isinstance(fast, FastEmbedding)
+    assert fast.model_id == "corpus-student/" + fast.teacher.model_id
+
+
+def test_a_fast_fit_embeds_only_the_teacher_sample_with_e5_and_saves_its_student(
+    fast_desk: Path, embedder: E5Embedder
+) -> None:
+    result = fit_root_causes(fast_desk, FastEmbedding(embedder), params=FAST_PARAMS)
+
+    assert result.texts_embedded == TEACHER and result.texts_cached == 0
+    assert result.document_count == 160 and result.root_cause_count >= 1
+    assert current_embedding_model(fast_desk) == "corpus-student/" + embedder.model_id
+    assert (models_folder(fast_desk) / "v0001" / STUDENT_FILE).is_file()
+    assert len(assignments(fast_desk)) == 160
+
+    again = fit_root_causes(fast_desk, FastEmbedding(embedder), params=FAST_PARAMS)
+
+    # same corpus, same seed: the same teacher sample, all from the cache, every id kept
+    assert again.texts_embedded == 0 and again.texts_cached == TEACHER
+    assert again.kept_id_share == 1.0
+
+
+def test_new_complaints_are_assigned_with_the_models_student_whatever_is_configured(
+    fast_desk: Path, embedder: E5Embedder
+) -> None:
+    fit_root_causes(fast_desk, FastEmbedding(embedder), params=FAST_PARAMS)
+    newcomers = complaints(seed=99, count=2, first_id=5000)
+    insert_tickets(fast_desk, newcomers)
+    with closing(open_for_reading(fast_desk)) as reader:
+        cached_before = reader.execute("select count(*) from topics.embeddings").fetchone()
+
+    # the configuration names plain e5, but the model was fitted in the fast mode
+    result = assign_root_causes(fast_desk, embedder)
+
+    assert result.document_count == len(newcomers) == result.texts_embedded
+    assigned = newcomers.merge(assignments(fast_desk), on="ticket_id")
+    assert len(assigned) == len(newcomers) and (assigned["assigned_by"] == "assign").all()
+    with closing(open_for_reading(fast_desk)) as reader:
+        cached_after = reader.execute("select count(*) from topics.embeddings").fetchone()
+    assert cached_after == cached_before  # student vectors are not cached: e5 saw none of them
+    assert assign_root_causes(fast_desk).document_count == 0
+
+
+def test_a_split_of_a_fast_models_root_cause_embeds_with_its_student(
+    fast_desk: Path, embedder: E5Embedder
+) -> None:
+    fit_root_causes(fast_desk, FastEmbedding(embedder), params=FAST_PARAMS)
+    largest = int(root_causes(fast_desk).sort_values("document_count")["root_cause_id"].iloc[-1])
+    with open_workspace(WarehouseLocation(fast_desk).workspace_path) as workspace:
+        record_curation_event(
+            workspace, author="ana", action="split", root_cause_id=largest, payload={"parts": 2}
+        )
+
+    fit_root_causes(fast_desk, FastEmbedding(embedder), params=FAST_PARAMS)
+
+    causes = root_causes(fast_desk)
+    assert (causes["origin"] == "split").sum() == 1
+    split_id = int(causes.loc[causes["origin"] == "split", "root_cause_id"].iloc[0])
+    assert (assignments(fast_desk)["root_cause_id"] == split_id).sum() >= 2
+
+
+def test_a_corpus_no_larger_than_the_teacher_sample_gets_e5_vectors_only(
+    fast_desk: Path, embedder: E5Embedder, desk_tickets: object
+) -> None:
+    texts = [str(text) for text in desk_tickets["description"]][:40]  # type: ignore[index]
+
+    run = embed_fast(fast_desk, FastEmbedding(embedder), texts, teacher_documents=50, seed=1)
+
+    assert run.teacher_texts == len(set(texts)) and run.student_texts == 0
+    assert np.allclose(run.vectors, embedder.embed(texts), atol=1e-5)
