@@ -87,34 +87,52 @@ def embed_fast(
     Raises:
         ValueError: for an empty corpus or a teacher sample under one text.
     """
-    if teacher_documents < 1:
-        raise ValueError(f"the fast mode's teacher sample must be 1 or more: {teacher_documents}")
     if not texts:
         raise ValueError("no texts to embed")
-    unique = list(dict.fromkeys(texts))
-    # Ordered by hash, not by arrival, so that the sample depends on the corpus and seed only.
-    by_hash = sorted(unique, key=text_hash)
-    if len(by_hash) <= teacher_documents:
-        chosen = by_hash
-    else:
-        rng = np.random.default_rng(seed)
-        picked = np.sort(rng.choice(len(by_hash), teacher_documents, replace=False))
-        chosen = [by_hash[int(i)] for i in picked]
+    chosen = teacher_sample(texts, teacher_documents, seed)
     run = embed_with_cache(warehouse, fast.teacher, chosen, on_progress=on_progress)
-    student = CorpusStudent.fit(chosen, run.vectors, unique)
-    teacher_vectors = dict(zip(chosen, run.vectors, strict=True))
-    others = [text for text in unique if text not in teacher_vectors]
-    student_vectors = dict(zip(others, student.embed(others), strict=True))
-    placed = {**student_vectors, **teacher_vectors}
-    vectors = np.vstack([placed[text] for text in texts]).astype(np.float32)
+    vectors, student, student_texts = hybrid_vectors(texts, chosen, run.vectors)
     return FastRun(
         vectors=vectors,
         embedder=StudentEmbedder(student, fast.model_id),
         teacher_texts=len(chosen),
         texts_cached=run.texts_cached,
         texts_embedded=run.texts_embedded,
-        student_texts=len(others),
+        student_texts=student_texts,
     )
+
+
+def teacher_sample(texts: Sequence[str], teacher_documents: int, seed: int) -> list[str]:
+    """The distinct texts the teacher embeds: all of them, or a seeded sample of that many.
+
+    Raises:
+        ValueError: for a sample size under one.
+    """
+    if teacher_documents < 1:
+        raise ValueError(f"the fast mode's teacher sample must be 1 or more: {teacher_documents}")
+    # Ordered by hash, not by arrival, so that the sample depends on the corpus and seed only.
+    by_hash = sorted(dict.fromkeys(texts), key=text_hash)
+    if len(by_hash) <= teacher_documents:
+        return by_hash
+    rng = np.random.default_rng(seed)
+    picked = np.sort(rng.choice(len(by_hash), teacher_documents, replace=False))
+    return [by_hash[int(i)] for i in picked]
+
+
+def hybrid_vectors(
+    texts: Sequence[str], teacher_texts: Sequence[str], teacher_vectors: Vectors
+) -> tuple[Vectors, CorpusStudent, int]:
+    """Fit the student and place the corpus: teacher vectors where known, the student's elsewhere.
+
+    Returns:
+        One vector per text (in order), the fitted student, and how many distinct texts it placed.
+    """
+    unique = list(dict.fromkeys(texts))
+    student = CorpusStudent.fit(teacher_texts, teacher_vectors, unique)
+    known = dict(zip(teacher_texts, teacher_vectors, strict=True))
+    others = [text for text in unique if text not in known]
+    placed = {**dict(zip(others, student.embed(others), strict=True)), **known}
+    return np.vstack([placed[text] for text in texts]).astype(np.float32), student, len(others)
 
 
 def save_student(folder: Path, embedder: StudentEmbedder) -> None:

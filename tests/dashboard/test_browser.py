@@ -194,14 +194,16 @@ def test_logging_an_improvement_and_setting_a_target_draws_its_glide_path(
 
     new_improvement = tab.locator('[data-testid="stForm"]').filter(has_text="Log improvement")
     new_improvement.get_by_label("Title", exact=True).fill("Call back every complaint within a day")
-    tab.get_by_role("button", name="Log improvement").click()
+    # Enter submits the form as a keyboard user does. A click on the submit button right after
+    # typing was lost about once in ten CI runs on a loaded machine (the form stayed, unsent).
+    new_improvement.get_by_label("Title", exact=True).press("Enter")
     settled(tab)
     expect(tab.get_by_text("#1 Call back every complaint within a day").first).to_be_visible()
 
     tab.get_by_role("tab", name="Targets and check-ups").click()
     tab.get_by_text("Set a target").click()
     tab.get_by_label("Target", exact=True).fill("-10%")
-    tab.get_by_role("button", name="Set target").click()
+    tab.get_by_label("Target", exact=True).press("Enter")
     settled(tab)
 
     expect(tab.get_by_text(re.compile(r": from .+ to .+ by \d+ \w+ \d{4}"))).to_be_visible()
