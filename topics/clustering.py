@@ -94,11 +94,19 @@ def cluster_documents(
         )
     centres = LanguageCentres.learn(vectors, languages, params.language_centring)
     centred = centres.centre(vectors, languages)
-    model = build_topic_model(params, embedder, len(texts))
-    found, strengths = model.fit_transform(texts, embeddings=centred)
-    model_topics = np.asarray(found, dtype=np.int64)
-    probabilities = np.asarray(strengths, dtype=np.float64)
-    assigned_by = ["cluster" if topic != OUTLIER else "outlier" for topic in model_topics]
+    clustered = cluster_sample(len(texts), params)
+    model = build_topic_model(params, embedder, len(clustered))
+    found, strengths = model.fit_transform(
+        [texts[i] for i in clustered], embeddings=centred[clustered]
+    )
+    # documents outside the sample start as outliers and get the nearest-centre rule below
+    model_topics = np.full(len(texts), OUTLIER, dtype=np.int64)
+    model_topics[clustered] = np.asarray(found, dtype=np.int64)
+    probabilities = np.zeros(len(texts), dtype=np.float64)
+    probabilities[clustered] = np.asarray(strengths, dtype=np.float64)
+    assigned_by = ["outlier"] * len(texts)
+    for position in clustered[model_topics[clustered] != OUTLIER]:
+        assigned_by[position] = "cluster"
 
     centroids = topic_centroids(centred, model_topics)
     outliers = np.flatnonzero(model_topics == OUTLIER)
@@ -128,6 +136,20 @@ def cluster_documents(
     return ClusteredDocuments(
         model, centres, centred, model_topics, probabilities, assigned_by, descriptions
     )
+
+
+def cluster_sample(document_count: int, params: TopicParams) -> npt.NDArray[np.intp]:
+    """Positions of the documents UMAP and HDBSCAN see: all, or a seeded sample, in order.
+
+    Density clustering on a sample of tens of thousands finds the same causes as on every
+    document, and on large corpora fragments less (docs/root-causes.md, "Cluster size at
+    scale"); the rest join the nearest cause exactly as newly loaded documents do.
+    """
+    limit = params.max_cluster_documents
+    if limit is None or document_count <= limit:
+        return np.arange(document_count)
+    rng = np.random.default_rng(params.seed)
+    return np.sort(rng.choice(document_count, limit, replace=False))
 
 
 def topic_centroids(centred: Vectors, model_topics: npt.NDArray[np.int64]) -> dict[int, Vectors]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -190,3 +191,20 @@ def test_a_split_makes_two_root_causes_and_keeps_the_new_id_on_refit(
         second[second["origin"] == "split"]["root_cause_id"].tolist()
         == part["root_cause_id"].tolist()
     )
+
+
+def test_a_fit_on_a_sample_gives_every_document_a_root_cause_by_the_nearest_centre(
+    tmp_path: Path, embedder: E5Embedder, desk_tickets: pd.DataFrame
+) -> None:
+    warehouse = tmp_path / "sampled.duckdb"
+    insert_tickets(warehouse, desk_tickets)
+
+    result = fit_root_causes(warehouse, embedder, params=replace(PARAMS, max_cluster_documents=100))
+
+    assert result.document_count == len(desk_tickets)
+    assigned = assignments(warehouse)
+    assert len(assigned) == len(desk_tickets)
+    # the 60 documents outside the sample were never clustered: the nearest centre placed them
+    assert (assigned["assigned_by"] != "cluster").sum() >= 60
+    assert (assigned["assigned_by"] == "nearest_centre").sum() > 0
+    assert assigned["root_cause_id"].isna().mean() == pytest.approx(result.outlier_share)
