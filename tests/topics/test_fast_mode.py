@@ -8,7 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from critica.cli import app
 from tests.topics.conftest import PARAMS, complaints, insert_tickets
 from tests.topics.test_root_causes import assignments, root_causes
 from topics.embedding import E5Embedder, FastEmbedding, embedder_from_name
@@ -109,3 +111,30 @@ def test_a_corpus_no_larger_than_the_teacher_sample_gets_e5_vectors_only(
 
     assert run.teacher_texts == len(set(texts)) and run.student_texts == 0
     assert np.allclose(run.vectors, embedder.embed(texts), atol=1e-5)
+
+
+def test_the_cli_fits_in_the_fast_mode_the_configuration_names_and_assigns_with_it(
+    fast_desk: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "critica.toml"
+    config.write_text(
+        '[topics]\nembedding_model = "e5-fast"\n'
+        f"[topics.params]\nteacher_documents = {TEACHER}\nmin_cluster_size = 10\n"
+        "min_samples = 3\n",
+        encoding="utf-8",
+    )
+    common = ["--config", str(config), "--warehouse", str(fast_desk), "topics"]
+
+    fitted = CliRunner().invoke(app, [*common, "fit"], env={"COLUMNS": "160"})
+
+    assert fitted.exit_code == 0, fitted.output
+    assert f"{TEACHER} texts embedded, 0 from the cache" in fitted.output
+    assert current_embedding_model(fast_desk).startswith("corpus-student/")
+    insert_tickets(fast_desk, complaints(seed=99, count=2, first_id=5000))
+
+    # a configuration that now names plain e5 still assigns with the fitted model's student
+    config.write_text('[topics]\nembedding_model = "e5"\n', encoding="utf-8")
+    assigned = CliRunner().invoke(app, [*common, "assign"], env={"COLUMNS": "160"})
+
+    assert assigned.exit_code == 0, assigned.output
+    assert "Assigned 40 new documents with model version 1" in assigned.output
