@@ -131,7 +131,12 @@ def _fit_and_report(
     console.print(
         f"Model version {result.model_version}: {result.root_cause_count} root causes over "
         f"{result.document_count:,} documents, {result.outlier_share:.1%} left as outliers"
-        f"{kept}; {result.texts_embedded:,} texts embedded, {result.texts_cached:,} from the cache."
+        f"{kept}; {result.texts_embedded:,} texts embedded, {result.texts_cached:,} from the cache"
+        + (
+            f", {result.texts_by_student:,} placed by the fast mode's student."
+            if result.texts_by_student
+            else "."
+        )
     )
     _print_root_causes(warehouse)
 

@@ -44,7 +44,11 @@ _LIBRARIES: Final = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy
 
 @dataclass(frozen=True)
 class FitResult:
-    """What a fit or refit produced."""
+    """What a fit or refit produced.
+
+    ``texts_embedded`` and ``texts_cached`` count the embedding model's distinct texts (in the
+    fast mode, the teacher sample's); ``texts_by_student`` the fast mode's other distinct texts.
+    """
 
     model_version: int
     document_count: int
@@ -53,6 +57,7 @@ class FitResult:
     texts_embedded: int
     texts_cached: int
     kept_id_share: float | None = None
+    texts_by_student: int = 0
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,7 @@ def fit_root_causes(
         )
     texts = documents["text"].tolist()
     student: StudentEmbedder | None = None
+    by_student = 0
     if isinstance(embedder, FastEmbedding):
         fast = embed_fast(
             warehouse,
@@ -141,6 +147,7 @@ def fit_root_causes(
         vectors, student = fast.vectors, fast.embedder
         model_embedder: Embedder = fast.embedder
         embedded, cached = fast.texts_embedded, fast.texts_cached
+        by_student = fast.student_texts
     else:
         run = embed_with_cache(warehouse, embedder, texts, on_progress=on_progress)
         vectors, model_embedder = run.vectors, embedder
@@ -191,6 +198,7 @@ def fit_root_causes(
         texts_embedded=embedded,
         texts_cached=cached,
         kept_id_share=mapping.kept_share,
+        texts_by_student=by_student,
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -46,7 +47,7 @@ def test_the_configured_name_e5_fast_is_the_fast_mode_over_e5() -> None:
 
 
 def test_a_fast_fit_embeds_only_the_teacher_sample_with_e5_and_saves_its_student(
-    fast_desk: Path, embedder: E5Embedder
+    fast_desk: Path, embedder: E5Embedder, desk_tickets: pd.DataFrame
 ) -> None:
     result = fit_root_causes(fast_desk, FastEmbedding(embedder), params=FAST_PARAMS)
 
@@ -128,7 +129,8 @@ def test_the_cli_fits_in_the_fast_mode_the_configuration_names_and_assigns_with_
     fitted = CliRunner().invoke(app, [*common, "fit"], env={"COLUMNS": "160"})
 
     assert fitted.exit_code == 0, fitted.output
-    assert f"{TEACHER} texts embedded, 0 from the cache" in fitted.output
+    assert f"{TEACHER} texts embedded, 0 from the cache, " in fitted.output
+    assert "placed by the fast mode's student" in fitted.output
     assert current_embedding_model(fast_desk).startswith("corpus-student/")
     insert_tickets(fast_desk, complaints(seed=99, count=2, first_id=5000))
 
