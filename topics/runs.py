@@ -144,10 +144,14 @@ def fit_root_causes(
             seed=chosen.seed,
             on_progress=on_progress,
         )
-        vectors, student = fast.vectors, fast.embedder
-        model_embedder: Embedder = fast.embedder
-        embedded, cached = fast.texts_embedded, fast.texts_cached
+        vectors, embedded, cached = fast.vectors, fast.texts_embedded, fast.texts_cached
         by_student = fast.student_texts
+        if by_student:
+            student = fast.embedder
+            model_embedder: Embedder = fast.embedder
+        else:
+            # the teacher sample held the whole corpus: this is an e5 model, applied with e5
+            model_embedder = embedder.teacher
     else:
         run = embed_with_cache(warehouse, embedder, texts, on_progress=on_progress)
         vectors, model_embedder = run.vectors, embedder

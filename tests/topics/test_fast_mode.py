@@ -140,3 +140,19 @@ def test_the_cli_fits_in_the_fast_mode_the_configuration_names_and_assigns_with_
 
     assert assigned.exit_code == 0, assigned.output
     assert "Assigned 40 new documents with model version 1" in assigned.output
+
+
+def test_a_corpus_the_teacher_sample_holds_gives_a_plain_e5_model_assigned_with_e5(
+    fast_desk: Path, embedder: E5Embedder
+) -> None:
+    result = fit_root_causes(fast_desk, FastEmbedding(embedder), params=PARAMS)  # 4,000 > 160
+
+    assert result.texts_by_student == 0 and result.texts_embedded == result.document_count
+    assert current_embedding_model(fast_desk) == embedder.model_id
+    assert not (models_folder(fast_desk) / "v0001" / STUDENT_FILE).exists()
+    insert_tickets(fast_desk, complaints(seed=99, count=2, first_id=5000))
+    assigned = assign_root_causes(fast_desk, FastEmbedding(embedder))
+    assert assigned.document_count == 40 and assigned.texts_embedded == 40  # by e5, cached
+    with closing(open_for_reading(fast_desk)) as reader:
+        cached = reader.execute("select count(*) from topics.embeddings").fetchone()
+    assert cached == (result.document_count + 40,)
