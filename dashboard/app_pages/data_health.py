@@ -53,7 +53,23 @@ st.subheader("Load history")
 downloadable_table(
     history,
     name="Load history",
-    column_config={"started_at": st.column_config.DatetimeColumn("Started (UTC)")},
+    column_config={
+        "load_id": st.column_config.NumberColumn("Load"),
+        "started_at": st.column_config.DatetimeColumn("Started (UTC)"),
+        "file_name": "File",
+        "profile": "Export format",
+        "entity": "Loaded into",
+        "status": "Status",
+        "rows_read": st.column_config.NumberColumn("Rows read"),
+        "rows_loaded": st.column_config.NumberColumn("Loaded"),
+        "rows_inserted": st.column_config.NumberColumn("New"),
+        "rows_updated": st.column_config.NumberColumn("Updated"),
+        "rows_quarantined": st.column_config.NumberColumn("Quarantined"),
+        "duplicates_merged": st.column_config.NumberColumn("Duplicates merged"),
+        "duration_seconds": st.column_config.NumberColumn("Seconds"),
+        "file_sha256": "File SHA-256",
+        "error_message": "Error",
+    },
 )
 
 st.subheader("Quarantine")
@@ -65,12 +81,29 @@ else:
         charts.counts(reasons.head(12), label=("column_name", "reason"), count="count_rows")
     )
     with table:
-        downloadable_table(reasons, name="Quarantine reasons")
+        downloadable_table(
+            reasons,
+            name="Quarantine reasons",
+            column_config={
+                "file_name": "File",
+                "column_name": "Column",
+                "reason": "Reason",
+                "count_rows": st.column_config.NumberColumn("Rows"),
+            },
+        )
     st.markdown("**Every rejected row**, with the raw line as read")
     downloadable_table(
         data.quarantined_rows(view.source),
         name="Quarantined rows",
-        column_config={"rejected_at": st.column_config.DatetimeColumn("Rejected (UTC)")},
+        column_config={
+            "load_id": st.column_config.NumberColumn("Load"),
+            "file_name": "File",
+            "line_number": st.column_config.NumberColumn("Line"),
+            "column_name": "Column",
+            "reason": "Reason",
+            "raw_row": "Raw row (redacted)",
+            "rejected_at": st.column_config.DatetimeColumn("Rejected (UTC)"),
+        },
         height=360,
     )
 
@@ -90,7 +123,14 @@ else:
         models,
         name="Root-cause model versions",
         column_config={
+            "model_version": st.column_config.NumberColumn("Version"),
             "fitted_at": st.column_config.DatetimeColumn("Fitted (UTC)"),
+            "fit_kind": "Kind",
+            "embedding": "Embedding",
+            "document_source": "Documents from",
+            "document_count": st.column_config.NumberColumn("Documents"),
+            "root_cause_count": st.column_config.NumberColumn("Root causes"),
+            "is_current": st.column_config.CheckboxColumn("In use"),
             "window_start": st.column_config.DatetimeColumn("Window from"),
             "window_end": st.column_config.DatetimeColumn("Window to"),
             "outlier_share": st.column_config.NumberColumn("Outliers", format="percent"),
