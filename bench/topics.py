@@ -325,7 +325,7 @@ def fit_critica_fast(
         vectors, student, _ = hybrid_vectors(labelled.texts, chosen, teacher_vectors)
     measured.teacher_texts, measured.student_seconds = len(chosen), elapsed[0]
     documents = pd.DataFrame({"text": labelled.texts, "language": labelled.languages})
-    embedder = StudentEmbedder(student, FastEmbedding(e5).model_id)
+    embedder = e5 if student is None else StudentEmbedder(student, FastEmbedding(e5).model_id)
     return cluster_documents(documents, vectors, TopicParams(seed=SEED), embedder).model_topics
 
 

@@ -226,6 +226,8 @@ def embedder_for_model(model_id: str, configured: Embedder | FastEmbedding | Non
     if model_id == _E5_MODEL_ID:
         if isinstance(configured, E5Embedder | TorchE5Embedder):
             return configured
+        if isinstance(configured, FastEmbedding) and configured.teacher.model_id == model_id:
+            return configured.teacher
         return TorchE5Embedder()
     if (
         configured is not None

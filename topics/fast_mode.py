@@ -5,7 +5,8 @@ the warehouse cache like any e5 vector); a :class:`~topics.corpus_student.Corpus
 fitted on that sample and embeds every other document, thousands per second instead of tens.
 The student is saved in the model's folder: ``critica topics assign`` and curation's split embed
 with that same student, so a model's documents live in one space. A corpus no larger than the
-teacher sample is embedded by e5 alone, exactly as in the default mode. Measurements:
+teacher sample is embedded by e5 alone and fits no student: its model is a plain e5 model.
+Measurements:
 docs/root-causes.md ("A static student fitted on the corpus").
 """
 
@@ -49,7 +50,8 @@ class FastRun:
 
     Attributes:
         vectors: One row per text asked for, in the order asked.
-        embedder: The fitted student (save it with the model; it embeds later documents).
+        embedder: The fitted student (save it with the model; it embeds later documents), or
+            None when the teacher sample held the whole corpus (no student is fitted).
         teacher_texts: Distinct texts e5 placed (the teacher sample).
         texts_cached: Teacher texts whose e5 vector came from the cache.
         texts_embedded: Teacher texts e5 embedded in this run.
@@ -57,7 +59,7 @@ class FastRun:
     """
 
     vectors: Vectors
-    embedder: StudentEmbedder
+    embedder: StudentEmbedder | None
     teacher_texts: int
     texts_cached: int
     texts_embedded: int
@@ -94,7 +96,7 @@ def embed_fast(
     vectors, student, student_texts = hybrid_vectors(texts, chosen, run.vectors)
     return FastRun(
         vectors=vectors,
-        embedder=StudentEmbedder(student, fast.model_id),
+        embedder=None if student is None else StudentEmbedder(student, fast.model_id),
         teacher_texts=len(chosen),
         texts_cached=run.texts_cached,
         texts_embedded=run.texts_embedded,
@@ -121,17 +123,21 @@ def teacher_sample(texts: Sequence[str], teacher_documents: int, seed: int) -> l
 
 def hybrid_vectors(
     texts: Sequence[str], teacher_texts: Sequence[str], teacher_vectors: Vectors
-) -> tuple[Vectors, CorpusStudent, int]:
+) -> tuple[Vectors, CorpusStudent | None, int]:
     """Fit the student and place the corpus: teacher vectors where known, the student's elsewhere.
 
     Returns:
-        One vector per text (in order), the fitted student, and how many distinct texts it placed.
+        One vector per text (in order), the fitted student (None when the teacher texts are the
+        whole corpus: there is nothing for a student to place), and how many distinct texts it
+        placed.
     """
-    unique = list(dict.fromkeys(texts))
-    student = CorpusStudent.fit(teacher_texts, teacher_vectors, unique)
     known = dict(zip(teacher_texts, teacher_vectors, strict=True))
+    unique = list(dict.fromkeys(texts))
     others = [text for text in unique if text not in known]
-    placed = {**dict(zip(others, student.embed(others), strict=True)), **known}
+    student = CorpusStudent.fit(teacher_texts, teacher_vectors, unique) if others else None
+    placed = known
+    if student is not None:
+        placed = {**dict(zip(others, student.embed(others), strict=True)), **known}
     return np.vstack([placed[text] for text in texts]).astype(np.float32), student, len(others)
 
 

@@ -145,13 +145,9 @@ def fit_root_causes(
             on_progress=on_progress,
         )
         vectors, embedded, cached = fast.vectors, fast.texts_embedded, fast.texts_cached
-        by_student = fast.student_texts
-        if by_student:
-            student = fast.embedder
-            model_embedder: Embedder = fast.embedder
-        else:
-            # the teacher sample held the whole corpus: this is an e5 model, applied with e5
-            model_embedder = embedder.teacher
+        by_student, student = fast.student_texts, fast.embedder
+        # no student when the teacher sample held the whole corpus: an e5 model, applied with e5
+        model_embedder: Embedder = student if student is not None else embedder.teacher
     else:
         run = embed_with_cache(warehouse, embedder, texts, on_progress=on_progress)
         vectors, model_embedder = run.vectors, embedder
