@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -57,6 +58,10 @@ class LoadReport:
     rows_quarantined: int
     duplicates_merged: int
     duration_seconds: float
+    #: Wall seconds of each step, in order: digest, read, stage (parse, check, redact),
+    #: quarantine, languages, upsert, history, commit. ``duration_seconds`` is stored in the
+    #: history row, inside the transaction, so it ends before those last two steps.
+    step_seconds: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def rows_loaded(self) -> int:
@@ -97,7 +102,9 @@ def load_export(
     _check_time_zone(source_time_zone)
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
-    sha256, size = _file_digest(path)
+    steps = _StepClock()
+    with steps.step("digest"):
+        sha256, size = _file_digest(path)
     profile_name = profile.name if profile else "auto"
     entity_name = profile.entity if profile else "unknown"
     try:
@@ -107,9 +114,17 @@ def load_export(
         connection.execute("begin transaction")
         try:
             report = _load_in_transaction(
-                connection, path, sniff, chosen, source_time_zone, sha256, size, started_at, started
+                connection,
+                path,
+                sniff,
+                chosen,
+                source_time_zone,
+                (sha256, size),
+                (started_at, started),
+                steps,
             )
-            connection.execute("commit")
+            with steps.step("commit"):
+                connection.execute("commit")
         except BaseException:
             connection.execute("rollback")
             raise
@@ -130,7 +145,22 @@ def load_export(
                 path, f"could not be loaded: {str(failure).splitlines()[0]}"
             ) from failure
         raise
-    return report
+    return replace(report, step_seconds=dict(steps.seconds))
+
+
+class _StepClock:
+    """Wall seconds per named step of one load, for the report (and bench/etl.py)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
 
 def _load_in_transaction(
@@ -139,39 +169,55 @@ def _load_in_transaction(
     sniff: FileSniff,
     profile: ExportProfile,
     source_time_zone: str,
-    sha256: str,
-    size: int,
-    started_at: datetime,
-    started: float,
+    digest: tuple[str, int],
+    start: tuple[datetime, float],
+    steps: _StepClock,
 ) -> LoadReport:
+    sha256, size = digest
+    started_at, started = start
     spec = ENTITIES[profile.entity]
-    connection.execute(PARSING_SQL.read_text(encoding="utf-8"))
-    install_redaction_macros(connection)
-    connection.execute("set variable critica_source_tz = $tz", {"tz": source_time_zone})
-    source = read_source_rows(
-        connection, path, sniff, profile.file_format, dict(profile.header_aliases)
-    )
-    _check_required_columns(path, profile, source.headers)
-    load_id = _next_load_id(connection)
+    with steps.step("read"):
+        connection.execute(PARSING_SQL.read_text(encoding="utf-8"))
+        install_redaction_macros(connection)
+        connection.execute("set variable critica_source_tz = $tz", {"tz": source_time_zone})
+        source = read_source_rows(
+            connection, path, sniff, profile.file_format, dict(profile.header_aliases)
+        )
+        _check_required_columns(path, profile, source.headers)
+        load_id = _next_load_id(connection)
 
-    columns = _canonical_columns(connection, spec)
-    header_records = sniff.first_records[: max(profile.file_format.header_rows, 1)]
-    _stage_rows(
-        connection, profile, spec, columns, source.headers, header_records, path.name, load_id
-    )
-    malformed_names = _requester_names_in_lines(
-        source.malformed,
-        profile.file_format.delimiter or sniff.delimiter,
-        [source.columns.index(c) for c in profile.requester_name_columns if c in source.columns],
-    )
-    quarantined = _quarantine(
-        connection, source.headers, path.name, sha256, load_id, source.malformed, malformed_names
-    )
-    _detect_languages(connection, spec)
-    within_file_duplicates = _count_duplicates_within_file(connection, spec)
-    inserted, updated, unchanged = _upsert(
-        connection, spec, columns, keep_newest_only=within_file_duplicates > 0
-    )
+    with steps.step("stage"):
+        columns = _canonical_columns(connection, spec)
+        header_records = sniff.first_records[: max(profile.file_format.header_rows, 1)]
+        _stage_rows(
+            connection, profile, spec, columns, source.headers, header_records, path.name, load_id
+        )
+    with steps.step("quarantine"):
+        malformed_names = _requester_names_in_lines(
+            source.malformed,
+            profile.file_format.delimiter or sniff.delimiter,
+            [
+                source.columns.index(c)
+                for c in profile.requester_name_columns
+                if c in source.columns
+            ],
+        )
+        quarantined = _quarantine(
+            connection,
+            source.headers,
+            path.name,
+            sha256,
+            load_id,
+            source.malformed,
+            malformed_names,
+        )
+    with steps.step("languages"):
+        _detect_languages(connection, spec)
+    with steps.step("upsert"):
+        within_file_duplicates = _count_duplicates_within_file(connection, spec)
+        inserted, updated, unchanged = _upsert(
+            connection, spec, columns, keep_newest_only=within_file_duplicates > 0
+        )
 
     rows_read = source.data_records + len(source.malformed)
     report = LoadReport(
@@ -189,40 +235,41 @@ def _load_in_transaction(
     )
     if not report.is_balanced:  # a bug, never a data problem: refuse to commit it
         raise RuntimeError(f"{path}: load accounting does not balance: {report}")
-    connection.execute(
-        """
-        insert into meta.load_history (
-            load_id, started_at, finished_at, file_path, file_name, file_sha256, file_bytes,
-            profile, entity, source_time_zone, status, rows_read, rows_loaded, rows_inserted,
-            rows_updated, rows_quarantined, duplicates_merged, duration_seconds
-        ) values (
-            $load_id, $started_at, $finished_at, $file_path, $file_name, $sha256, $bytes, $profile,
-            $entity, $tz, 'succeeded', $read, $loaded, $inserted, $updated, $quarantined,
-            $duplicates, $duration
+    with steps.step("history"):
+        connection.execute(
+            """
+            insert into meta.load_history (
+                load_id, started_at, finished_at, file_path, file_name, file_sha256, file_bytes,
+                profile, entity, source_time_zone, status, rows_read, rows_loaded, rows_inserted,
+                rows_updated, rows_quarantined, duplicates_merged, duration_seconds
+            ) values (
+                $load_id, $started_at, $finished_at, $file_path, $file_name, $sha256, $bytes,
+                $profile, $entity, $tz, 'succeeded', $read, $loaded, $inserted, $updated,
+                $quarantined, $duplicates, $duration
+            )
+            """,
+            {
+                "load_id": load_id,
+                "started_at": started_at,
+                "finished_at": datetime.now(UTC).replace(tzinfo=None),
+                "file_path": str(path.resolve()),
+                "file_name": path.name,
+                "sha256": sha256,
+                "bytes": size,
+                "profile": profile.name,
+                "entity": profile.entity,
+                "tz": source_time_zone,
+                "read": report.rows_read,
+                "loaded": report.rows_loaded,
+                "inserted": inserted,
+                "updated": updated,
+                "quarantined": quarantined,
+                "duplicates": report.duplicates_merged,
+                "duration": report.duration_seconds,
+            },
         )
-        """,
-        {
-            "load_id": load_id,
-            "started_at": started_at,
-            "finished_at": datetime.now(UTC).replace(tzinfo=None),
-            "file_path": str(path.resolve()),
-            "file_name": path.name,
-            "sha256": sha256,
-            "bytes": size,
-            "profile": profile.name,
-            "entity": profile.entity,
-            "tz": source_time_zone,
-            "read": report.rows_read,
-            "loaded": report.rows_loaded,
-            "inserted": inserted,
-            "updated": updated,
-            "quarantined": quarantined,
-            "duplicates": report.duplicates_merged,
-            "duration": report.duration_seconds,
-        },
-    )
-    connection.execute("drop table if exists critica_staged")
-    drop_source_rows(connection)
+        connection.execute("drop table if exists critica_staged")
+        drop_source_rows(connection)
     return report
 
 

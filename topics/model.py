@@ -39,7 +39,12 @@ class TopicParams:
         seed: Random state of UMAP (and so of the whole run: HDBSCAN is deterministic).
         umap_neighbors: UMAP's neighbourhood size.
         umap_components: Dimensions UMAP reduces to before clustering.
-        min_cluster_size: HDBSCAN's smallest root cause; None picks one from the corpus size.
+        min_cluster_size: HDBSCAN's smallest root cause; None takes ``min_cluster_share`` of
+            the documents clustered.
+        min_cluster_share: The smallest root cause as a share of the documents (5 to 200
+            documents), used when ``min_cluster_size`` is None. 0.01 gives root causes a team
+            can set a target on; 0.003 gives fine-grained intents (docs/root-causes.md,
+            "Granularity").
         min_samples: HDBSCAN's density smoothing; None uses min_cluster_size's default rule.
         outlier_similarity: An outlier joins the nearest root cause when its cosine similarity to
             that cause's centre (language-centred space) is at least this; the rest stay outliers.
@@ -59,6 +64,9 @@ class TopicParams:
     umap_neighbors: int = 15
     umap_components: int = 5
     min_cluster_size: int | None = None
+    # 1%: broad causes; on the demo's 12 causes finer shares split one cause into several
+    # (docs/root-causes.md, "Granularity")
+    min_cluster_share: float = 0.01
     min_samples: int | None = 5
     # 0.2 chosen by bench/topics.py: against 0.35, NMI +0.04 on the demo and CFPB, equal elsewhere,
     # and 0-11% outliers left instead of 4-34% (docs/root-causes.md, Quality)
@@ -69,11 +77,18 @@ class TopicParams:
     max_cluster_documents: int | None = 20_000
     teacher_documents: int = 4_000
 
+    def __post_init__(self) -> None:
+        if not 0 < self.min_cluster_share <= 0.5:
+            raise ValueError(
+                f"min_cluster_share must be a share of the documents above 0 and at most 0.5, "
+                f"got {self.min_cluster_share}"
+            )
+
     def cluster_size_for(self, document_count: int) -> int:
-        """HDBSCAN's min_cluster_size for a corpus: 1% of documents, at least 5, at most 200."""
+        """HDBSCAN's min_cluster_size for a corpus: the share of documents, 5 to 200, unless set."""
         if self.min_cluster_size is not None:
             return self.min_cluster_size
-        return int(min(200, max(5, round(document_count * 0.01))))
+        return int(min(200, max(5, round(document_count * self.min_cluster_share))))
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters as stored in ``topics.model_versions.parameters``."""

@@ -246,6 +246,20 @@ def test_the_load_history_proves_every_row_read_is_accounted_for(
         None,
     )
     assert report.duration_seconds > 0
+    # the report times each step; those before the history row fall inside its duration
+    assert list(report.step_seconds) == [
+        "digest",
+        "read",
+        "stage",
+        "quarantine",
+        "languages",
+        "upsert",
+        "history",
+        "commit",
+    ]
+    assert all(seconds >= 0 for seconds in report.step_seconds.values())
+    before = [s for step, s in report.step_seconds.items() if step not in {"history", "commit"}]
+    assert sum(before) <= report.duration_seconds
 
 
 def test_a_quarantined_row_keeps_file_line_column_reason_and_the_redacted_raw_row(
