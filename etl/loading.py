@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
@@ -619,9 +619,8 @@ def _upsert(
         else ""
     )
     business = [c for c in columns if c not in _LOAD_METADATA]
-    connection.execute(
-        f"""
-        create or replace temp table critica_changes as
+    names = ", ".join(columns)
+    incoming = f"""
         with newest as (
             select * from critica_staged {newest}
         ),
@@ -636,7 +635,26 @@ def _upsert(
                 {row_fingerprint_sql(business, "s")} as row_hash,
                 {spec.version_order} as __version
             from detected as s
-        ),
+        )
+        """
+    if _holds_no_record_of_the_staged_sources(connection, spec):
+        # A first load of a source (a history backfill, the largest file a desk loads) can
+        # only insert: its rows go straight to the table, without the classified copy of every
+        # row that an upsert against existing records needs (a quarter of the step's time).
+        (inserted,) = _one_row(
+            connection,
+            f"""
+            insert into {spec.table} ({names})
+            {incoming}
+            select {names} from incoming
+            """,
+        )
+        _drop_detected_languages(connection)
+        return int(inserted), 0, 0
+    connection.execute(
+        f"""
+        create or replace temp table critica_changes as
+        {incoming},
         current as (
             select {key}, row_hash as __current_hash, {spec.version_order} as __current_version
             from {spec.table}
@@ -655,9 +673,7 @@ def _upsert(
         left join current as c using ({key})
         """
     )
-    connection.execute("drop view critica_languages")
-    connection.unregister("critica_detected_languages")
-    connection.execute("drop table critica_known_languages")
+    _drop_detected_languages(connection)
     counts = dict(
         connection.execute("select __change, count(*) from critica_changes group by all").fetchall()
     )
@@ -673,7 +689,6 @@ def _upsert(
     # raw versions view shows both), instead of every new row going to core and raw.
     connection.execute(f"insert into {spec.superseded_table} by name select c.* {replaced}")
     connection.execute(f"delete {replaced}")
-    names = ", ".join(columns)
     connection.execute(
         f"""
         insert into {spec.table} ({names})
@@ -686,6 +701,35 @@ def _upsert(
         int(counts.get("update", 0)),
         int(counts.get("unchanged", 0)),
     )
+
+
+def _holds_no_record_of_the_staged_sources(
+    connection: duckdb.DuckDBPyConnection, spec: EntitySpec
+) -> bool:
+    """Whether the table holds no record of any source system the staged rows come from."""
+    (found,) = _one_row(
+        connection,
+        f"""
+        select exists (
+            select 1 from {spec.table}
+            where source_system in (select distinct source_system from critica_staged)
+        )
+        """,
+    )
+    return not found
+
+
+def _drop_detected_languages(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute("drop view critica_languages")
+    connection.unregister("critica_detected_languages")
+    connection.execute("drop table critica_known_languages")
+
+
+def _one_row(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    row = connection.execute(sql).fetchone()
+    if row is None:  # every statement passed here returns exactly one row
+        raise RuntimeError(f"no row from: {sql.strip().splitlines()[0]}")
+    return tuple(row)
 
 
 def row_fingerprint_sql(columns: Sequence[str], alias: str) -> str:
