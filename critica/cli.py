@@ -108,6 +108,10 @@ def load(
     no_assign: Annotated[
         bool, typer.Option("--no-assign", help="Do not give new complaints a root cause.")
     ] = False,
+    timings: Annotated[
+        bool,
+        typer.Option("--timings", help="Also print the seconds each step of each file took."),
+    ] = False,
 ) -> None:
     """Load help-desk and survey exports; bad rows go to quarantine, never lost.
 
@@ -118,6 +122,8 @@ def load(
         paths, chosen, tz or _state.config.source_time_zone, _state.config.calendar
     )
     _print_load_reports(outcomes)
+    if timings:
+        _print_load_steps(outcomes)
     if any(o.error for o in outcomes):
         raise typer.Exit(1)
     if not no_assign:
@@ -376,6 +382,23 @@ def _print_load_reports(outcomes: list[FileOutcome]) -> None:
             errors.print(f"[red]Not loaded:[/red] {outcome.error}")
     if any(o.report and o.report.rows_quarantined for o in outcomes):
         console.print("Rejected rows and their reasons: [bold]critica quarantine[/bold]")
+
+
+def _print_load_steps(outcomes: list[FileOutcome]) -> None:
+    loaded = [o.report for o in outcomes if o.report is not None]
+    if not loaded:
+        return
+    steps = list(dict.fromkeys(step for r in loaded for step in r.step_seconds))
+    table = Table(title="Seconds per step (stage: parse, check, redact)")
+    table.add_column("file")
+    for step in steps:
+        table.add_column(step, justify="right")
+    for file_report in loaded:
+        table.add_row(
+            file_report.file_path.name,
+            *(f"{file_report.step_seconds.get(step, 0.0):.2f}" for step in steps),
+        )
+    console.print(table)
 
 
 def _print_summary(connection: duckdb.DuckDBPyConnection, month: date) -> pd.DataFrame:

@@ -75,6 +75,19 @@ def test_load_prints_the_balanced_report_and_stores_local_times_in_utc(tmp_path:
     assert created == [(datetime(2025, 3, 3, 8, 12, 45),)]  # 09:12:45 in Rome
 
 
+def test_load_with_timings_prints_the_seconds_of_each_step(tmp_path: Path) -> None:
+    result = critica(
+        "--warehouse", tmp_path / "critica.duckdb", "load", ZENDESK_TICKETS, "--timings"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "Seconds per step" in result.stdout
+    # the report's row, then the steps' row: digest, read, stage, ... commit
+    steps = [row for row in table_rows(result.stdout) if row[0] == "tickets.csv"][1]
+    assert len(steps) == 9
+    assert all(float(seconds) >= 0 for seconds in steps[1:])
+
+
 def test_load_of_a_file_that_is_not_an_export_fails_naming_the_file(tmp_path: Path) -> None:
     picture = tmp_path / "screenshot.png"
     picture.write_bytes(PNG_BYTES)
