@@ -42,6 +42,7 @@ def kpi_over_time(
     by: str | None = None,
     targets: Sequence[tuple[str, float]] = (),
     height: int = 380,
+    titled: bool = False,
 ) -> go.Figure:
     """One line per segment (or one for the desk) of a KPI over ``period``, with target lines.
 
@@ -51,6 +52,7 @@ def kpi_over_time(
         by: Segment column, or None.
         targets: (name, value) of each target line to draw.
         height: Figure height in pixels.
+        titled: Put the KPI's name above the chart (where no heading on the page says it).
     """
     figure = go.Figure()
     groups = frame.groupby(by, sort=True) if by else [(kpi.label, frame)]
@@ -73,6 +75,8 @@ def kpi_over_time(
         )
     figure.update_yaxes(**_axis_format(kpi), rangemode="tozero")
     figure.update_layout(showlegend=by is not None)
+    if titled:
+        figure.update_layout(title={"text": kpi.label, "font": {"size": 14}})
     return _styled(figure, height=height)
 
 

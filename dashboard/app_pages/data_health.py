@@ -104,7 +104,6 @@ else:
             "raw_row": "Raw row (redacted)",
             "rejected_at": st.column_config.DatetimeColumn("Rejected (UTC)"),
         },
-        height=360,
     )
 
 st.subheader("Root-cause model")

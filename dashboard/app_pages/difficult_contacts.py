@@ -75,7 +75,7 @@ else:
     downloadable_table(
         by_team.drop(columns=["period"]),
         name="Difficult contacts by team",
-        column_config=kpi_column_config(TEAM_KPIS),
+        column_config={"team": "Team", **kpi_column_config(TEAM_KPIS)},
     )
 
 st.subheader("Knowledge gaps: out-of-scope requests")

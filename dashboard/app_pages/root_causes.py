@@ -153,7 +153,7 @@ with overview_tab:
     left.plotly_chart(
         charts.volume_over_time(volume[volume["root_cause_id"] == root_cause_id], height=320)
     )
-    right.plotly_chart(charts.kpi_over_time(kpis, data.KPIS["csat_mean"], height=320))
+    right.plotly_chart(charts.kpi_over_time(kpis, data.KPIS["csat_mean"], height=320, titled=True))
     downloadable_table(
         kpis,
         name=f"KPIs of root cause {root_cause_id}",

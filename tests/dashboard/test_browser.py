@@ -108,6 +108,29 @@ def settled(page: Page) -> Page:
     return page
 
 
+def screenshot_whole_page(page: Page, path: Path) -> None:
+    """Screenshot the page from top to bottom.
+
+    Streamlit scrolls inside its own main container, so Playwright's ``full_page`` sees one
+    viewport only: the viewport is made as tall as the content for the shot, then restored.
+    """
+    viewport = page.viewport_size or {"width": 1440, "height": 1000}
+    content_height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll("
+        '\'[data-testid="stMain"], [data-testid="stAppViewContainer"]\')]'
+        ".map(element => element.scrollHeight), document.body.scrollHeight)"
+    )
+    page.set_viewport_size(
+        {"width": viewport["width"], "height": min(max(content_height, viewport["height"]), 20_000)}
+    )
+    try:
+        settled(page)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=path, full_page=True)
+    finally:
+        page.set_viewport_size(viewport)
+
+
 def assert_no_exception(page: Page) -> None:
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     expect(page.get_by_text("Traceback")).to_have_count(0)
@@ -132,8 +155,7 @@ def test_every_page_opens_without_an_exception_and_is_screenshotted(
         # Every tile draws its sparkline, after the script run has ended.
         tiles = tab.locator('[data-testid="stMetric"]')
         expect(tiles.locator(".vega-embed")).to_have_count(tiles.count())
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=SCREENSHOTS / f"{spec.url_path}.png", full_page=True)
+    screenshot_whole_page(tab, SCREENSHOTS / f"{spec.url_path}.png")
 
 
 def test_choosing_a_team_puts_it_in_the_address_and_narrows_the_page(
@@ -153,7 +175,7 @@ def test_choosing_a_team_puts_it_in_the_address_and_narrows_the_page(
     expect(tab.get_by_text(f"team {team}", exact=False).first).to_be_visible()
     expect(tab.locator('[data-testid="stMetric"]')).to_have_count(10)
     assert_no_exception(tab)
-    tab.screenshot(path=SCREENSHOTS / "overview-one-team.png", full_page=True)
+    screenshot_whole_page(tab, SCREENSHOTS / "overview-one-team.png")
 
 
 def test_renaming_a_root_cause_after_confirming_shows_the_new_label(
@@ -181,7 +203,7 @@ def test_renaming_a_root_cause_after_confirming_shows_the_new_label(
         re.compile("Invoices charged twice")
     )
     assert_no_exception(tab)
-    tab.screenshot(path=SCREENSHOTS / "root-causes-renamed.png", full_page=True)
+    screenshot_whole_page(tab, SCREENSHOTS / "root-causes-renamed.png")
 
 
 def test_logging_an_improvement_and_setting_a_target_draws_its_glide_path(
@@ -209,4 +231,4 @@ def test_logging_an_improvement_and_setting_a_target_draws_its_glide_path(
     expect(tab.get_by_text(re.compile(r": from .+ to .+ by \d+ \w+ \d{4}"))).to_be_visible()
     expect(tab.locator('[data-testid="stPlotlyChart"]').first).to_be_attached()
     assert_no_exception(tab)
-    tab.screenshot(path=SCREENSHOTS / "improvement-with-target.png", full_page=True)
+    screenshot_whole_page(tab, SCREENSHOTS / "improvement-with-target.png")
