@@ -130,8 +130,12 @@ def _fit_and_report(
     kept = "" if result.kept_id_share is None else f", {result.kept_id_share:.1%} kept their id"
     console.print(
         f"Model version {result.model_version}: {result.root_cause_count} root causes over "
-        f"{result.document_count:,} documents, {result.outlier_share:.1%} left as outliers"
-        f"{kept}; {result.texts_embedded:,} texts embedded, {result.texts_cached:,} from the cache"
+        f"{result.document_count:,} documents, {result.outlier_share:.1%} left as outliers{kept}."
+    )
+    console.print(
+        f"Each root cause was found as a group of at least {result.min_cluster_size:,} "
+        f"documents; {result.texts_embedded:,} texts embedded, {result.texts_cached:,} from the "
+        "cache"
         + (
             f", {result.texts_by_student:,} placed by the fast mode's student."
             if result.texts_by_student

@@ -61,6 +61,9 @@ class ClusteredDocuments:
     probabilities: npt.NDArray[np.float64]
     assigned_by: list[str]
     topics: list[TopicDescription]
+    #: HDBSCAN's smallest cluster in this fit (TopicParams.cluster_size_for the documents
+    #: clustered): how fine its root causes are.
+    min_cluster_size: int
 
     @property
     def outlier_share(self) -> float:
@@ -96,6 +99,7 @@ def cluster_documents(
     centred = centres.centre(vectors, languages)
     clustered = cluster_sample(len(texts), params)
     model = build_topic_model(params, embedder, len(clustered))
+    min_cluster_size = params.cluster_size_for(len(clustered))
     found, strengths = model.fit_transform(
         [texts[i] for i in clustered], embeddings=centred[clustered]
     )
@@ -134,7 +138,14 @@ def cluster_documents(
         model, texts, languages, centred, model_topics, centroids, params.top_n_words
     )
     return ClusteredDocuments(
-        model, centres, centred, model_topics, probabilities, assigned_by, descriptions
+        model,
+        centres,
+        centred,
+        model_topics,
+        probabilities,
+        assigned_by,
+        descriptions,
+        min_cluster_size,
     )
 
 

@@ -58,6 +58,8 @@ class FitResult:
     texts_cached: int
     kept_id_share: float | None = None
     texts_by_student: int = 0
+    #: The fewest documents a root cause could be found with (HDBSCAN's min_cluster_size).
+    min_cluster_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,7 @@ def fit_root_causes(
         texts_cached=cached,
         kept_id_share=mapping.kept_share,
         texts_by_student=by_student,
+        min_cluster_size=clustered.min_cluster_size,
     )
 
 
@@ -350,9 +353,14 @@ def _write_version(
     writer.execute("update topics.model_versions set is_current = false where is_current")
     writer.execute(
         """
-        insert into topics.model_versions values (
+        insert into topics.model_versions (
+            model_version, created_at, fit_kind, embedding_model, document_source, window_start,
+            window_end, document_count, root_cause_count, outlier_share, kept_id_share,
+            parameters, library_versions, model_path, is_current, min_cluster_size
+        ) values (
             $version, $created_at, $kind, $embedding_model, $source, $start, $end, $documents,
-            $root_causes, $outliers, $kept, $parameters, $libraries, $path, true
+            $root_causes, $outliers, $kept, $parameters, $libraries, $path, true,
+            $min_cluster_size
         )
         """,
         {
@@ -367,6 +375,7 @@ def _write_version(
             "root_causes": len(clustered.topics),
             "outliers": clustered.outlier_share,
             "kept": mapping.kept_share,
+            "min_cluster_size": clustered.min_cluster_size,
             "parameters": json.dumps(params.as_dict()),
             "libraries": json.dumps(_library_versions()),
             # relative to the warehouse's folder, so a copied or moved warehouse keeps its models

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
@@ -112,11 +113,17 @@ if models.empty:
     st.info("No root-cause model yet: `critica topics fit` trains one.")
 else:
     current = models[models["is_current"]].iloc[0]
+    smallest = (
+        ""
+        if pd.isna(current["min_cluster_size"])
+        else f" (each found as a group of at least {int(current['min_cluster_size']):,})"
+    )
     st.caption(
         f"Version {current['model_version']} in use, fitted {current['fitted_at']:%d %b %Y} on "
         f"{current['document_count']:,} documents with {current['embedding']}: "
-        f"{current['root_cause_count']} root causes, {current['outlier_share']:.1%} left as "
-        "outliers. Refits keep an id wherever the root cause is the same."
+        f"{current['root_cause_count']} root causes{smallest}, "
+        f"{current['outlier_share']:.1%} left as outliers. Refits keep an id wherever the root "
+        "cause is the same. Finer or broader causes: `min_cluster_share` in critica.toml."
     )
     downloadable_table(
         models,
@@ -128,6 +135,10 @@ else:
             "embedding": "Embedding",
             "document_source": "Documents from",
             "document_count": st.column_config.NumberColumn("Documents"),
+            "min_cluster_size": st.column_config.NumberColumn(
+                "Smallest group",
+                help="The fewest documents a root cause was found with (min_cluster_size)",
+            ),
             "root_cause_count": st.column_config.NumberColumn("Root causes"),
             "is_current": st.column_config.CheckboxColumn("In use"),
             "window_start": st.column_config.DatetimeColumn("Window from"),

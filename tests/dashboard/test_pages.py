@@ -294,7 +294,9 @@ def test_data_health_shows_the_root_cause_model_in_use(
     models = next(frame.value for frame in app.dataframe if "kept_id_share" in frame.value.columns)
     assert len(models) == 1 and bool(models["is_current"].iloc[0])
     assert models["embedding"].iloc[0] == "e5" and models["fit_kind"].iloc[0] == "fit"
-    assert any("Version 1 in use" in caption.value for caption in app.caption)
+    assert models["min_cluster_size"].iloc[0] >= 5
+    (caption,) = [c.value for c in app.caption if "Version 1 in use" in c.value]
+    assert f"each found as a group of at least {models['min_cluster_size'].iloc[0]}" in caption
 
 
 def test_data_health_without_a_root_cause_model_says_how_to_train_one(

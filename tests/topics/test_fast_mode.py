@@ -129,6 +129,7 @@ def test_the_cli_fits_in_the_fast_mode_the_configuration_names_and_assigns_with_
     fitted = CliRunner().invoke(app, [*common, "fit"], env={"COLUMNS": "160"})
 
     assert fitted.exit_code == 0, fitted.output
+    assert "found as a group of at least 10 documents" in fitted.output
     assert f"{TEACHER} texts embedded, 0 from the cache, " in fitted.output
     assert "placed by the fast mode's student" in fitted.output
     assert current_embedding_model(fast_desk).startswith("corpus-student/")

@@ -199,9 +199,16 @@ def test_a_fit_on_a_sample_gives_every_document_a_root_cause_by_the_nearest_cent
     warehouse = tmp_path / "sampled.duckdb"
     insert_tickets(warehouse, desk_tickets)
 
-    result = fit_root_causes(warehouse, embedder, params=replace(PARAMS, max_cluster_documents=100))
+    # 10% of the 100 documents clustered: the smallest group PARAMS fixes, so the fit is the same
+    sampled = replace(
+        PARAMS, min_cluster_size=None, min_cluster_share=0.1, max_cluster_documents=100
+    )
+    result = fit_root_causes(warehouse, embedder, params=sampled)
 
     assert result.document_count == len(desk_tickets)
+    with closing(open_for_reading(warehouse)) as reader:
+        stored = reader.execute("select min_cluster_size from topics.model_versions").fetchall()
+    assert stored == [(10,)]  # the share of the sample, not of all 160 documents
     assigned = assignments(warehouse)
     assert len(assigned) == len(desk_tickets)
     # the 60 documents outside the sample were never clustered: the nearest centre placed them

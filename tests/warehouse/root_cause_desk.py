@@ -23,7 +23,7 @@ class RootCauseDesk(KpiWarehouse):
             """
             insert into topics.model_versions values (
                 $version, timestamp '2025-04-01 06:00', 'fit', 'test-model', 'both', null, null,
-                0, 0, 0.0, null, '{}', '{}', $path, $current
+                0, 0, 0.0, null, '{}', '{}', $path, $current, null
             )
             """,
             {"version": version, "path": f"models/v{version:04d}", "current": is_current},

@@ -51,6 +51,7 @@ ROOT_CAUSE_MODELS_SQL: Final = """
         window_start,
         window_end,
         document_count,
+        min_cluster_size,
         root_cause_count,
         outlier_share,
         kept_id_share,
