@@ -27,6 +27,11 @@ console = Console()
 errors = Console(stderr=True)
 
 Source = Literal["tickets", "comments", "both"]
+_SHARE_OPTION = typer.Option(
+    help="Smallest root cause as a share of the documents, instead of critica.toml's "
+    "(default 0.01: broad causes; 0.003: fine-grained intents). Overrides a fixed "
+    "min_cluster_size.",
+)
 
 
 def _numba_cache() -> None:
@@ -56,6 +61,7 @@ def fit(
     ] = None,
     until: Annotated[str | None, typer.Option(help="Training window end (exclusive).")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (same seed, same topics).")] = None,
+    min_cluster_share: Annotated[float | None, _SHARE_OPTION] = None,
 ) -> None:
     """Train the root-cause model; when one exists this is a refit that keeps ids."""
     _fit_and_report(
@@ -65,6 +71,7 @@ def fit(
         since=_moment(since),
         until=_moment(until),
         seed=seed,
+        min_cluster_share=min_cluster_share,
     )
 
 
@@ -73,9 +80,17 @@ def refit(
     context: typer.Context,
     since: Annotated[str | None, typer.Option(help="New training window start.")] = None,
     until: Annotated[str | None, typer.Option(help="New training window end (exclusive).")] = None,
+    min_cluster_share: Annotated[float | None, _SHARE_OPTION] = None,
 ) -> None:
     """Retrain on a new window and map the new topics onto the ids in use."""
-    fit(context, source=None, since=since, until=until, seed=None)
+    fit(
+        context,
+        source=None,
+        since=since,
+        until=until,
+        seed=None,
+        min_cluster_share=min_cluster_share,
+    )
 
 
 @topics_app.command()
@@ -100,6 +115,7 @@ def _fit_and_report(
     since: datetime | None = None,
     until: datetime | None = None,
     seed: int | None = None,
+    min_cluster_share: float | None = None,
 ) -> None:
     _numba_cache()
     from topics.embedding import DEFAULT_EMBEDDING_MODEL, FastEmbedding, embedder_from_name
@@ -109,6 +125,9 @@ def _fit_and_report(
     values = dict(settings.get("params", {}) or {})  # type: ignore[call-overload]
     if seed is not None:
         values["seed"] = seed
+    if min_cluster_share is not None:
+        values["min_cluster_share"] = min_cluster_share
+        values.pop("min_cluster_size", None)  # the share asked for on the command line wins
     try:
         params = TopicParams.from_mapping(values)
         embedder = embedder_from_name(str(settings.get("embedding_model", DEFAULT_EMBEDDING_MODEL)))

@@ -143,6 +143,24 @@ def test_the_cli_fits_in_the_fast_mode_the_configuration_names_and_assigns_with_
     assert "Assigned 40 new documents with model version 1" in assigned.output
 
 
+def test_the_cli_share_of_the_smallest_root_cause_overrides_the_configured_size(
+    fast_desk: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "critica.toml"
+    config.write_text("[topics.params]\nmin_cluster_size = 30\nmin_samples = 3\n", encoding="utf-8")
+    common = ["--config", str(config), "--warehouse", str(fast_desk), "topics", "fit"]
+
+    refused = CliRunner().invoke(app, [*common, "--min-cluster-share", "0.9"])
+    assert refused.exit_code == 2 and "min_cluster_share" in refused.output
+
+    # 160 documents: 0.0625 of them is 10, where the configuration fixes 30
+    fitted = CliRunner().invoke(
+        app, [*common, "--min-cluster-share", "0.0625"], env={"COLUMNS": "160"}
+    )
+    assert fitted.exit_code == 0, fitted.output
+    assert "found as a group of at least 10 documents" in fitted.output
+
+
 def test_a_corpus_the_teacher_sample_holds_gives_a_plain_e5_model_assigned_with_e5(
     fast_desk: Path, embedder: E5Embedder
 ) -> None:
