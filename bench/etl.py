@@ -6,8 +6,8 @@ Usage: python -m bench.etl [--tickets 1000000] [--surveys 300000] [--keep DIR]
 Prints, for each file: rows/s of the full Critica load (parse, check, quarantine, redact, detect
 language, upsert, history, commit), DuckDB's own read_csv of the same file in the same run, into
 an in-memory table and into a table of a new database file (committed, as the load's rows are),
-the ratio to each, the wall seconds of each step of the load, and the process's peak memory. Every description is distinct, so redaction and language detection
-pay their real price. The machine's load average before and after is printed too: on a shared
+the ratio to each, the wall seconds of each step of the load, and the process's peak memory.
+Every description is distinct, so redaction and language detection pay their real price. The machine's load average before and after is printed too: on a shared
 machine other work slows both timings, so compare ratios between runs.
 
 With --languages it measures language detection instead: per corpus (the bench's texts, demo

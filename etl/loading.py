@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
@@ -641,16 +641,16 @@ def _upsert(
         # A first load of a source (a history backfill, the largest file a desk loads) can
         # only insert: its rows go straight to the table, without the classified copy of every
         # row that an upsert against existing records needs (a quarter of the step's time).
-        (inserted,) = _one_row(
-            connection,
+        row = connection.execute(
             f"""
             insert into {spec.table} ({names})
             {incoming}
             select {names} from incoming
-            """,
-        )
+            """
+        ).fetchone()
+        inserted = int(row[0]) if row else 0
         _drop_detected_languages(connection)
-        return int(inserted), 0, 0
+        return inserted, 0, 0
     connection.execute(
         f"""
         create or replace temp table critica_changes as
@@ -707,15 +707,15 @@ def _holds_no_record_of_the_staged_sources(
     connection: duckdb.DuckDBPyConnection, spec: EntitySpec
 ) -> bool:
     """Whether the table holds no record of any source system the staged rows come from."""
-    (found,) = _one_row(
-        connection,
+    row = connection.execute(
         f"""
         select exists (
             select 1 from {spec.table}
             where source_system in (select distinct source_system from critica_staged)
         )
-        """,
-    )
+        """
+    ).fetchone()
+    found = bool(row[0]) if row else False
     return not found
 
 
@@ -723,13 +723,6 @@ def _drop_detected_languages(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute("drop view critica_languages")
     connection.unregister("critica_detected_languages")
     connection.execute("drop table critica_known_languages")
-
-
-def _one_row(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
-    row = connection.execute(sql).fetchone()
-    if row is None:  # every statement passed here returns exactly one row
-        raise RuntimeError(f"no row from: {sql.strip().splitlines()[0]}")
-    return tuple(row)
 
 
 def row_fingerprint_sql(columns: Sequence[str], alias: str) -> str:
