@@ -267,6 +267,54 @@ def curate(
     console.print(outcome)
 
 
+@topics_app.command("preview-split")
+def preview_split_command(
+    context: typer.Context,
+    root_cause: Annotated[int, typer.Argument(help="Root-cause id.")],
+    parts: Annotated[
+        int | None, typer.Option(help="Number of parts (2-6); default: the suggested number.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the preview as JSON.")] = False,
+) -> None:
+    """Show the parts a split would make (sizes, keywords, example complaints); changes nothing."""
+    from topics.split_preview import preview_split
+
+    warehouse = _warehouse(context)
+    try:
+        with open_for_reading(warehouse) as reader:
+            preview = preview_split(reader, warehouse, root_cause, parts)
+    except (ValueError, FileNotFoundError) as bad:
+        errors.print(f"[red]{bad}[/red]")
+        raise typer.Exit(2) from bad
+    if as_json:
+        typer.echo(preview.to_json())
+        return
+    table = Table(
+        title=f"Root cause {root_cause} split into {preview.part_count} parts "
+        f"({preview.document_count:,} complaints, model version {preview.model_version})"
+    )
+    for column in ("part", "complaints", "share", "keywords", "languages", "nearest the centre"):
+        table.add_column(column)
+    for part in preview.parts:
+        table.add_row(
+            str(part.part),
+            f"{part.document_count:,}",
+            f"{part.share:.0%}",
+            ", ".join(part.keywords[:6]),
+            ", ".join(f"{language} {count}" for language, count in part.languages.items()),
+            part.examples[0][:120] if part.examples else "",
+        )
+    console.print(table)
+    separation = ", ".join(
+        f"{count} parts {score:+.3f}" for count, score in preview.silhouette_by_part_count.items()
+    )
+    console.print(
+        f"Suggested: {preview.suggested_part_count} parts, the clearest separation "
+        f"(silhouette: {separation}). Part 1 keeps the id. To decide: "
+        f"critica topics curate split {root_cause} --parts {preview.part_count}"
+    )
+
+
 def _action(name: str) -> CurationAction:
     actions: dict[str, CurationAction] = {
         "rename": "rename",

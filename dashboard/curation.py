@@ -7,12 +7,15 @@ process, the one system edge of the dashboard.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
+
+import pandas as pd
 
 Action = Literal["rename", "merge", "split"]
 # A split embeds nothing new but loads the model stack and clusters: allow it time on 2 cores.
@@ -76,3 +79,72 @@ def curate_root_cause(
     )
     output = (completed.stdout + completed.stderr).strip()
     return CurationResult(completed.returncode == 0, output)
+
+
+@dataclass(frozen=True)
+class SplitPreviewResult:
+    """The parts a split would make, from ``critica topics preview-split --json``.
+
+    Attributes:
+        succeeded: Whether the preview ran.
+        message: The error, when it did not.
+        parts: One row per part, largest first: part, document_count, share, keywords,
+            languages, example (the complaint nearest the part's centre).
+        part_count: How many parts were previewed.
+        suggested_part_count: The number of parts that separates the complaints most clearly.
+        silhouette_by_part_count: That separation (silhouette) for each number of parts.
+    """
+
+    succeeded: bool
+    message: str = ""
+    parts: pd.DataFrame | None = None
+    part_count: int = 0
+    suggested_part_count: int = 0
+    silhouette_by_part_count: dict[int, float] | None = None
+
+
+def preview_split(warehouse: Path, root_cause_id: int, parts: int | None) -> SplitPreviewResult:
+    """The parts a split of ``root_cause_id`` into ``parts`` (None: the suggested number) makes.
+
+    Runs the CLI in a child process, as a split does: the same partition, nothing changed.
+    """
+    command = [
+        sys.executable, "-m", "critica", "--warehouse", str(warehouse),
+        "topics", "preview-split", str(root_cause_id), "--json",
+    ]  # fmt: skip
+    if parts is not None:
+        command += ["--parts", str(parts)]
+    completed = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=CURATION_TIMEOUT_SECONDS,
+        check=False,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+    if completed.returncode != 0:
+        return SplitPreviewResult(False, (completed.stdout + completed.stderr).strip())
+    # The JSON is the last line: the model stack may log above it.
+    preview = json.loads(completed.stdout.strip().splitlines()[-1])
+    rows = [
+        {
+            "part": part["part"],
+            "document_count": part["document_count"],
+            "share": part["share"],
+            "keywords": ", ".join(part["keywords"]),
+            "languages": ", ".join(
+                f"{language} {count}" for language, count in part["languages"].items()
+            ),
+            "example": part["examples"][0] if part["examples"] else "",
+        }
+        for part in preview["parts"]
+    ]
+    return SplitPreviewResult(
+        True,
+        parts=pd.DataFrame(rows),
+        part_count=int(preview["part_count"]),
+        suggested_part_count=int(preview["suggested_part_count"]),
+        silhouette_by_part_count={
+            int(count): float(score) for count, score in preview["silhouette_by_part_count"].items()
+        },
+    )

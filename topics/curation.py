@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Final
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 from sklearn.cluster import KMeans
 
 from topics.documents import DEFAULT_MAX_CHARACTERS, read_documents
 from topics.embedding import Vectors, is_student_model, normalised
 from topics.fast_mode import load_student
 from topics.identity import LineageEvent, record_lineage
+from topics.model import LanguageCentres
 from warehouse.store import WarehouseLocation
 from warehouse.workspace import CurationEvent, curation_events, open_workspace
 
@@ -146,19 +149,11 @@ def _split(
     """Re-cluster one root cause's documents into ``parts``; the largest part keeps the id."""
     if not 2 <= parts <= MAX_SPLIT_PARTS:
         raise ValueError(f"a split makes 2 to {MAX_SPLIT_PARTS} parts, not {parts}")
-    ids, vectors = _cause_vectors(writer, warehouse, version, cause)
+    cause_docs = cause_documents(writer, warehouse, version, cause)
+    ids, vectors = cause_docs.document_ids, cause_docs.vectors
     if len(ids) < parts * 2:
         return []
-    # Within one root cause the language component is what is left to separate: remove it by
-    # centring on the cause's own mean, then let k-means find the sub-causes.
-    centred = normalised(vectors - vectors.mean(axis=0, keepdims=True))
-    labels = KMeans(n_clusters=parts, random_state=SPLIT_SEED, n_init=10).fit_predict(centred)
-    order = [
-        int(label)
-        for label, _ in sorted(
-            ((label, int((labels == label).sum())) for label in range(parts)), key=lambda x: -x[1]
-        )
-    ]
+    labels, order = split_labels(vectors, parts)
     new_ids = _ids_for_split(writer, cause, event_id, len(order) - 1)
     for part, new_id in zip(order[1:], new_ids, strict=True):
         members = [ids[i] for i in np.flatnonzero(labels == part)]
@@ -198,51 +193,112 @@ def _split(
     return new_ids
 
 
-def _cause_vectors(
-    writer: duckdb.DuckDBPyConnection, warehouse: Path, version: int, cause: int
-) -> tuple[list[str], Vectors]:
-    """The root cause's documents (by id) and their vectors in the model's embedding space."""
-    row = writer.execute(
+def split_labels(vectors: Vectors, parts: int) -> tuple[npt.NDArray[np.int32], list[int]]:
+    """The parts a split of these documents makes: each one's part label, and the labels by size.
+
+    The split and its preview (topics/split_preview.py) both call this, so a preview shows
+    exactly the parts the decision will make.
+
+    Returns:
+        A k-means label per document, and the labels from the largest part to the smallest
+        (the largest keeps the root cause's id).
+    """
+    # The vectors are centred by language already (cause_documents); centring them on the
+    # cause's own mean as well leaves what tells its complaints apart for k-means to find.
+    centred = normalised(vectors - vectors.mean(axis=0, keepdims=True))
+    labels = KMeans(n_clusters=parts, random_state=SPLIT_SEED, n_init=10).fit_predict(centred)
+    order = [
+        int(label)
+        for label, _ in sorted(
+            ((label, int((labels == label).sum())) for label in range(parts)), key=lambda x: -x[1]
+        )
+    ]
+    return labels.astype(np.int32), order
+
+
+@dataclass(frozen=True)
+class CauseDocuments:
+    """A root cause's documents as its model sees them.
+
+    Attributes:
+        document_ids: In id order.
+        texts: Their texts (redacted at load, cut as the model cut them).
+        languages: Their detected languages (None where unknown).
+        vectors: Their embeddings in the model's space (cached e5 vectors, or the fast-mode
+            model's student), centred with the model's language centres: the vectors the model
+            clustered, so that parts differ in what complaints say, not the language they say it in.
+    """
+
+    document_ids: list[str]
+    texts: list[str]
+    languages: list[str | None]
+    vectors: Vectors
+
+
+def cause_documents(
+    connection: duckdb.DuckDBPyConnection, warehouse: Path, version: int, cause: int
+) -> CauseDocuments:
+    """The root cause's documents, texts, languages and centred vectors in a model version.
+
+    ``connection`` may be any connection that reads the warehouse.
+    """
+    empty = CauseDocuments([], [], [], np.zeros((0, 0), dtype=np.float32))
+    row = connection.execute(
         "select embedding_model, document_source, parameters::varchar, model_path "
         "from topics.model_versions where model_version = $v",
         {"v": version},
     ).fetchone()
     if row is None:
-        return [], np.zeros((0, 0), dtype=np.float32)
+        return empty
     embedding_model, source, parameters, model_path = (str(value) for value in row)
+    members = [
+        str(document_id)
+        for (document_id,) in connection.execute(
+            "select document_id from topics.document_root_causes "
+            "where model_version = $v and root_cause_id = $id order by document_id",
+            {"v": version, "id": cause},
+        ).fetchall()
+    ]
+    max_characters = int(json.loads(parameters).get("max_characters", DEFAULT_MAX_CHARACTERS))
+    documents = read_documents(connection, source, max_characters=max_characters)  # type: ignore[arg-type]
+    documents = documents[documents["document_id"].isin(members)].reset_index(drop=True)
+    folder = warehouse.parent / model_path
     if is_student_model(embedding_model):
         # A fast-mode model's vectors are its student's, not cached: embed the texts again.
-        members = {
-            str(document_id)
-            for (document_id,) in writer.execute(
-                "select document_id from topics.document_root_causes "
-                "where model_version = $v and root_cause_id = $id",
-                {"v": version, "id": cause},
+        student = load_student(folder, embedding_model)
+        vectors = student.embed(documents["text"].tolist())
+    else:
+        cached = dict(
+            connection.execute(
+                """
+                select d.document_id, e.vector
+                from topics.document_root_causes as d
+                join (
+                    select text_hash, any_value(vector) as vector
+                    from topics.embeddings where embedding_model = $model group by all
+                ) as e on e.text_hash = d.text_hash
+                where d.model_version = $v and d.root_cause_id = $id
+                """,
+                {"v": version, "id": cause, "model": embedding_model},
             ).fetchall()
-        }
-        max_characters = int(json.loads(parameters).get("max_characters", DEFAULT_MAX_CHARACTERS))
-        documents = read_documents(writer, source, max_characters=max_characters)  # type: ignore[arg-type]
-        documents = documents[documents["document_id"].isin(members)]
-        student = load_student(warehouse.parent / model_path, embedding_model)
-        return documents["document_id"].astype(str).tolist(), student.embed(
-            documents["text"].tolist()
         )
-    rows = writer.execute(
-        """
-        select d.document_id, e.vector
-        from topics.document_root_causes as d
-        join (
-            select text_hash, any_value(vector) as vector
-            from topics.embeddings where embedding_model = $model group by all
-        ) as e on e.text_hash = d.text_hash
-        where d.model_version = $v and d.root_cause_id = $id
-        order by d.document_id
-        """,
-        {"v": version, "id": cause, "model": embedding_model},
-    ).fetchall()
-    if not rows:
-        return [], np.zeros((0, 0), dtype=np.float32)
-    return [str(r[0]) for r in rows], normalised(np.asarray([r[1] for r in rows], np.float32))
+        documents = documents[documents["document_id"].isin(cached)].reset_index(drop=True)
+        vectors = np.asarray(
+            [cached[document_id] for document_id in documents["document_id"]], np.float32
+        ).reshape(len(documents), -1)
+    if documents.empty:
+        return empty
+    languages = [lang if isinstance(lang, str) else None for lang in documents["language"]]
+    centres_file = folder / "centres.npz"
+    if centres_file.exists():
+        centres = LanguageCentres.from_arrays(dict(np.load(centres_file)))
+        vectors = centres.centre(normalised(vectors), languages)
+    return CauseDocuments(
+        documents["document_id"].astype(str).tolist(),
+        documents["text"].astype(str).tolist(),
+        languages,
+        normalised(vectors),
+    )
 
 
 def _ids_for_split(

@@ -9,7 +9,7 @@ from typing import Final
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.curation import curate_root_cause
+from dashboard.curation import curate_root_cause, preview_split
 from dashboard.filters import current_view
 from dashboard.formatting import kpi_column_config
 from dashboard.tables import downloadable_table
@@ -24,6 +24,8 @@ RESULT_KEY: Final = "root_cause_curation_result"
 # The root cause a decision was about, chosen again on the next run: a selectbox whose options
 # keep their values but change their labels keeps showing the old label (streamlit#13788).
 RESELECT_KEY: Final = "root_cause_reselect"
+# The last split preview, with the view, root cause and number of parts it is for.
+PREVIEW_KEY: Final = "root_cause_split_preview"
 
 view = current_view()
 filters = view.filters
@@ -244,6 +246,40 @@ with curate_tab:
         )
     else:
         parts = int(st.number_input("Parts", min_value=2, max_value=6, value=2, key="parts"))
+        preview_for = (view.source, root_cause_id, parts)
+        if st.button("Preview the parts", key="split_preview"):
+            with st.spinner("Grouping this root cause's complaints into parts…"):
+                st.session_state[PREVIEW_KEY] = (
+                    preview_for,
+                    preview_split(Path(view.source.path), root_cause_id, parts),
+                )
+        shown_preview = st.session_state.get(PREVIEW_KEY)
+        if shown_preview is not None and shown_preview[0] == preview_for:
+            preview = shown_preview[1]
+            if not preview.succeeded:
+                st.error(preview.message)
+            else:
+                separation = " · ".join(
+                    f"{count} parts {score:+.2f}"
+                    for count, score in (preview.silhouette_by_part_count or {}).items()
+                )
+                st.caption(
+                    f"Suggested: **{preview.suggested_part_count} parts**, the clearest "
+                    f"separation of these complaints (silhouette, higher is clearer: "
+                    f"{separation}). Part 1 keeps the id; the others get new ones."
+                )
+                downloadable_table(
+                    preview.parts,
+                    name=f"Split preview of root cause {root_cause_id}",
+                    column_config={
+                        "part": st.column_config.NumberColumn("Part", format="%d"),
+                        "document_count": st.column_config.NumberColumn("Complaints", format="%d"),
+                        "share": st.column_config.NumberColumn("Share", format="percent"),
+                        "keywords": "Keywords",
+                        "languages": "Languages",
+                        "example": st.column_config.TextColumn("Nearest the centre", width="large"),
+                    },
+                )
     if st.button("Review decision", disabled=not author.strip(), key="curation_review"):
         st.session_state[PENDING_KEY] = {
             "action": action,

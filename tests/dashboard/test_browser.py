@@ -206,6 +206,26 @@ def test_renaming_a_root_cause_after_confirming_shows_the_new_label(
     screenshot_whole_page(tab, SCREENSHOTS / "root-causes-renamed.png")
 
 
+def test_previewing_a_split_shows_the_parts_and_the_suggested_number(
+    tab: Page, base_url: str
+) -> None:
+    open_page(tab, base_url, "Root causes")
+    tab.get_by_role("tab", name="Rename, merge, split").click()
+    tab.get_by_text("Split it into parts", exact=True).click()
+    settled(tab)
+
+    tab.get_by_role("button", name="Preview the parts").click()
+    settled(tab)
+
+    expect(tab.get_by_text(re.compile(r"Suggested: \d parts"))).to_be_visible()
+    panel = tab.get_by_role("tabpanel", name="Rename, merge, split")
+    expect(panel.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    # a preview changes nothing: no decision is pending, no new root cause
+    expect(tab.get_by_text("Please confirm")).to_have_count(0)
+    assert_no_exception(tab)
+    screenshot_whole_page(tab, SCREENSHOTS / "root-causes-split-preview.png")
+
+
 def test_logging_an_improvement_and_setting_a_target_draws_its_glide_path(
     tab: Page, base_url: str
 ) -> None:

@@ -104,3 +104,11 @@ def desk(fitted_desk: tuple[Path, FitResult], tmp_path: Path) -> Iterator[Path]:
         elif not item.name.endswith(".lock"):
             shutil.copy(item, tmp_path / item.name)
     yield tmp_path / source.name
+
+
+@pytest.fixture
+def fast_desk(tmp_path: Path, desk_tickets: pd.DataFrame) -> Path:
+    """The desk's complaints in a new warehouse, not fitted (for fast-mode fits)."""
+    warehouse = tmp_path / "fast.duckdb"
+    insert_tickets(warehouse, desk_tickets)
+    return warehouse

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
 from critica.cli import app
@@ -22,13 +21,6 @@ from warehouse.workspace import open_workspace, record_curation_event
 
 TEACHER = 60
 FAST_PARAMS = replace(PARAMS, teacher_documents=TEACHER)
-
-
-@pytest.fixture
-def fast_desk(tmp_path: Path, desk_tickets: object) -> Path:
-    warehouse = tmp_path / "fast.duckdb"
-    insert_tickets(warehouse, desk_tickets)  # type: ignore[arg-type]
-    return warehouse
 
 
 def current_embedding_model(warehouse: Path) -> str:
