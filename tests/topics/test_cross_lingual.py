@@ -16,7 +16,7 @@ import pandas as pd
 from tests.topics.conftest import PARAMS, START, insert_tickets
 from tests.topics.parallel_complaints import PARALLEL_COMPLAINTS, PARALLEL_LANGUAGES
 from tests.topics.test_root_causes import assignments
-from topics.embedding import E5Embedder
+from topics.embedding import SentenceAwareEmbedder
 from topics.runs import fit_root_causes
 
 
@@ -40,7 +40,7 @@ def parallel_tickets() -> pd.DataFrame:
 
 
 def test_the_same_complaint_written_in_five_languages_lands_in_one_root_cause(
-    tmp_path: Path, embedder: E5Embedder
+    tmp_path: Path, embedder: SentenceAwareEmbedder
 ) -> None:
     tickets = parallel_tickets()
     warehouse = tmp_path / "critica.duckdb"

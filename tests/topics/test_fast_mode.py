@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from critica.cli import app
 from tests.topics.conftest import PARAMS, complaints, insert_tickets
 from tests.topics.test_root_causes import assignments, root_causes
-from topics.embedding import E5Embedder, FastEmbedding, embedder_from_name
+from topics.embedding import FastEmbedding, SentenceAwareEmbedder, embedder_from_name
 from topics.fast_mode import STUDENT_FILE, embed_fast
 from topics.runs import assign_root_causes, fit_root_causes, models_folder
 from warehouse.store import WarehouseLocation, open_for_reading
@@ -39,7 +39,7 @@ def test_the_configured_name_e5_fast_is_the_fast_mode_over_e5() -> None:
 
 
 def test_a_fast_fit_embeds_only_the_teacher_sample_with_e5_and_saves_its_student(
-    fast_desk: Path, embedder: E5Embedder, desk_tickets: pd.DataFrame
+    fast_desk: Path, embedder: SentenceAwareEmbedder, desk_tickets: pd.DataFrame
 ) -> None:
     result = fit_root_causes(fast_desk, FastEmbedding(embedder), params=FAST_PARAMS)
 
@@ -57,7 +57,7 @@ def test_a_fast_fit_embeds_only_the_teacher_sample_with_e5_and_saves_its_student
 
 
 def test_new_complaints_are_assigned_with_the_models_student_whatever_is_configured(
-    fast_desk: Path, embedder: E5Embedder
+    fast_desk: Path, embedder: SentenceAwareEmbedder
 ) -> None:
     fit_root_causes(fast_desk, FastEmbedding(embedder), params=FAST_PARAMS)
     newcomers = complaints(seed=99, count=2, first_id=5000)
@@ -78,7 +78,7 @@ def test_new_complaints_are_assigned_with_the_models_student_whatever_is_configu
 
 
 def test_a_split_of_a_fast_models_root_cause_embeds_with_its_student(
-    fast_desk: Path, embedder: E5Embedder
+    fast_desk: Path, embedder: SentenceAwareEmbedder
 ) -> None:
     fit_root_causes(fast_desk, FastEmbedding(embedder), params=FAST_PARAMS)
     largest = int(root_causes(fast_desk).sort_values("document_count")["root_cause_id"].iloc[-1])
@@ -96,7 +96,7 @@ def test_a_split_of_a_fast_models_root_cause_embeds_with_its_student(
 
 
 def test_a_corpus_no_larger_than_the_teacher_sample_gets_e5_vectors_only(
-    fast_desk: Path, embedder: E5Embedder, desk_tickets: object
+    fast_desk: Path, embedder: SentenceAwareEmbedder, desk_tickets: object
 ) -> None:
     texts = [str(text) for text in desk_tickets["description"]][:40]  # type: ignore[index]
 
@@ -154,7 +154,7 @@ def test_the_cli_share_of_the_smallest_root_cause_overrides_the_configured_size(
 
 
 def test_a_corpus_the_teacher_sample_holds_gives_a_plain_e5_model_assigned_with_e5(
-    fast_desk: Path, embedder: E5Embedder
+    fast_desk: Path, embedder: SentenceAwareEmbedder
 ) -> None:
     result = fit_root_causes(fast_desk, FastEmbedding(embedder), params=PARAMS)  # 4,000 > 160
 

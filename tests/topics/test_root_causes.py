@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.topics.conftest import PARAMS, complaints, insert_tickets
-from topics.embedding import E5Embedder
+from topics.embedding import SentenceAwareEmbedder
 from topics.runs import FitResult, assign_root_causes, fit_root_causes
 from warehouse.store import WarehouseLocation, open_for_reading
 from warehouse.workspace import open_workspace, record_curation_event
@@ -82,7 +82,7 @@ def test_the_same_seed_gives_the_same_root_causes(
     fitted_desk: tuple[Path, FitResult],
     desk_tickets: pd.DataFrame,
     tmp_path: Path,
-    embedder: E5Embedder,
+    embedder: SentenceAwareEmbedder,
 ) -> None:
     warehouse, _ = fitted_desk
     again = tmp_path / "again.duckdb"
@@ -93,7 +93,7 @@ def test_the_same_seed_gives_the_same_root_causes(
 
 
 def test_a_refit_embeds_nothing_already_cached_and_keeps_every_id_on_unchanged_data(
-    desk: Path, embedder: E5Embedder
+    desk: Path, embedder: SentenceAwareEmbedder
 ) -> None:
     before = assignments(desk)
     result = fit_root_causes(desk, embedder, params=PARAMS)
@@ -113,7 +113,7 @@ def test_a_refit_embeds_nothing_already_cached_and_keeps_every_id_on_unchanged_d
 
 
 def test_complaints_loaded_after_the_fit_are_assigned_once_with_the_current_model(
-    desk: Path, embedder: E5Embedder
+    desk: Path, embedder: SentenceAwareEmbedder
 ) -> None:
     newcomers = complaints(seed=99, count=2, first_id=5000)
     insert_tickets(desk, newcomers)
@@ -130,7 +130,7 @@ def test_complaints_loaded_after_the_fit_are_assigned_once_with_the_current_mode
 
 @QUALITY
 def test_complaints_loaded_after_the_fit_get_the_root_cause_of_their_kind(
-    desk: Path, embedder: E5Embedder, desk_tickets: pd.DataFrame
+    desk: Path, embedder: SentenceAwareEmbedder, desk_tickets: pd.DataFrame
 ) -> None:
     fitted = desk_tickets.merge(assignments(desk), on="ticket_id")
     cause_of = fitted.groupby("cause")["root_cause_id"].agg(lambda ids: ids.mode().iloc[0])
@@ -142,7 +142,9 @@ def test_complaints_loaded_after_the_fit_get_the_root_cause_of_their_kind(
     assert hits >= 0.8
 
 
-def test_renames_merges_and_exclusions_survive_a_refit(desk: Path, embedder: E5Embedder) -> None:
+def test_renames_merges_and_exclusions_survive_a_refit(
+    desk: Path, embedder: SentenceAwareEmbedder
+) -> None:
     causes = root_causes(desk)
     renamed, merged, target, excluded = (int(i) for i in causes["root_cause_id"][:4])
     with open_workspace(WarehouseLocation(desk).workspace_path) as workspace:
@@ -174,7 +176,7 @@ def test_renames_merges_and_exclusions_survive_a_refit(desk: Path, embedder: E5E
 
 
 def test_a_split_makes_two_root_causes_and_keeps_the_new_id_on_refit(
-    desk: Path, embedder: E5Embedder
+    desk: Path, embedder: SentenceAwareEmbedder
 ) -> None:
     largest = int(root_causes(desk).sort_values("document_count")["root_cause_id"].iloc[-1])
     with open_workspace(WarehouseLocation(desk).workspace_path) as workspace:
@@ -194,7 +196,7 @@ def test_a_split_makes_two_root_causes_and_keeps_the_new_id_on_refit(
 
 
 def test_a_fit_on_a_sample_gives_every_document_a_root_cause_by_the_nearest_centre(
-    tmp_path: Path, embedder: E5Embedder, desk_tickets: pd.DataFrame
+    tmp_path: Path, embedder: SentenceAwareEmbedder, desk_tickets: pd.DataFrame
 ) -> None:
     warehouse = tmp_path / "sampled.duckdb"
     insert_tickets(warehouse, desk_tickets)

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from critica.cli import app
 from tests.topics.test_fast_mode import FAST_PARAMS
 from tests.topics.test_root_causes import assignments, root_causes
-from topics.embedding import E5Embedder, FastEmbedding, normalised
+from topics.embedding import FastEmbedding, SentenceAwareEmbedder, normalised
 from topics.runs import fit_root_causes
 from topics.split_preview import (
     SplitPreview,
@@ -87,7 +87,7 @@ def test_a_split_divides_a_root_cause_by_what_complaints_say_not_by_language(
 
 
 def test_a_fast_models_preview_embeds_with_its_student_and_previews_the_suggested_parts(
-    fast_desk: Path, embedder: E5Embedder
+    fast_desk: Path, embedder: SentenceAwareEmbedder
 ) -> None:
     fit_root_causes(fast_desk, FastEmbedding(embedder), params=FAST_PARAMS)
     cause = largest_root_cause(fast_desk)
