@@ -26,6 +26,8 @@ RESULT_KEY: Final = "root_cause_curation_result"
 RESELECT_KEY: Final = "root_cause_reselect"
 # The last split preview, with the view, root cause and number of parts it is for.
 PREVIEW_KEY: Final = "root_cause_split_preview"
+# The number of parts to preview next, set by "Preview the suggested N parts".
+SUGGESTED_PARTS_KEY: Final = "root_cause_split_suggested_parts"
 
 view = current_view()
 filters = view.filters
@@ -245,9 +247,13 @@ with curate_tab:
             key="curation_into",
         )
     else:
+        # "Preview the suggested N parts" sets the number before the input is drawn again
+        suggested_parts = st.session_state.pop(SUGGESTED_PARTS_KEY, None)
+        if suggested_parts is not None:
+            st.session_state["parts"] = suggested_parts
         parts = int(st.number_input("Parts", min_value=2, max_value=6, value=2, key="parts"))
         preview_for = (view.source, root_cause_id, parts)
-        if st.button("Preview the parts", key="split_preview"):
+        if suggested_parts is not None or st.button("Preview the parts", key="split_preview"):
             with st.spinner("Grouping this root cause's complaints into parts…"):
                 st.session_state[PREVIEW_KEY] = (
                     preview_for,
@@ -268,6 +274,12 @@ with curate_tab:
                     f"separation of these complaints (silhouette, higher is clearer: "
                     f"{separation}). Part 1 keeps the id; the others get new ones."
                 )
+                if preview.suggested_part_count != parts and st.button(
+                    f"Preview the suggested {preview.suggested_part_count} parts",
+                    key="split_preview_suggested",
+                ):
+                    st.session_state[SUGGESTED_PARTS_KEY] = preview.suggested_part_count
+                    st.rerun()
                 downloadable_table(
                     preview.parts,
                     name=f"Split preview of root cause {root_cause_id}",

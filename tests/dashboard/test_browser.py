@@ -213,13 +213,25 @@ def test_previewing_a_split_shows_the_parts_and_the_suggested_number(
     tab.get_by_role("tab", name="Rename, merge, split").click()
     tab.get_by_text("Split it into parts", exact=True).click()
     settled(tab)
+    tab.get_by_label("Parts", exact=True).fill("6")
+    tab.get_by_label("Parts", exact=True).press("Enter")
+    settled(tab)
 
     tab.get_by_role("button", name="Preview the parts").click()
     settled(tab)
 
-    expect(tab.get_by_text(re.compile(r"Suggested: \d parts"))).to_be_visible()
+    suggestion = tab.get_by_text(re.compile(r"Suggested: (\d) parts"))
+    expect(suggestion).to_be_visible()
     panel = tab.get_by_role("tabpanel", name="Rename, merge, split")
     expect(panel.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    suggested = re.search(r"Suggested: (\d) parts", suggestion.inner_text())
+    assert suggested is not None
+    if suggested.group(1) != "6":
+        # one click previews the suggested number and sets the decision's number of parts to it
+        tab.get_by_role("button", name=f"Preview the suggested {suggested.group(1)} parts").click()
+        settled(tab)
+        expect(tab.get_by_label("Parts", exact=True)).to_have_value(suggested.group(1))
+        expect(panel.locator('[data-testid="stDataFrame"]')).to_be_visible()
     # a preview changes nothing: no decision is pending, no new root cause
     expect(tab.get_by_text("Please confirm")).to_have_count(0)
     assert_no_exception(tab)

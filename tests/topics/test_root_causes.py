@@ -45,8 +45,9 @@ QUALITY = pytest.mark.xfail(
     strict=True,
     reason="not reached by any setting measured (docs/root-causes.md, Quality): "
     "even the complaints' core sentences alone, greetings, details and signatures removed by "
-    "hand, give NMI 0.62 on this desk; billing_error and third_party_outage (couriers, payment "
-    "gateways, networks) are several themes each to the embedding model and split",
+    "hand, give NMI 0.62 on this desk (sentence-aware vectors: 0.40); billing_error and "
+    "third_party_outage (couriers, payment gateways, networks) are several themes each to the "
+    "embedding model and split",
 )
 
 
