@@ -59,24 +59,14 @@ def curate_root_cause(
     Returns:
         Whether it worked and what the command printed.
     """
-    command = [
-        sys.executable, "-m", "critica", "--warehouse", str(warehouse),
-        "topics", "curate", action, str(root_cause_id), "--author", author,
-    ]  # fmt: skip
+    command = ["curate", action, str(root_cause_id), "--author", author]
     if action == "rename":
         command += ["--label", label or ""]
     elif action == "merge":
         command += ["--into", str(into)]
     else:
         command += ["--parts", str(parts)]
-    completed = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=CURATION_TIMEOUT_SECONDS,
-        check=False,
-        env={**os.environ, "COLUMNS": "120"},
-    )
+    completed = _run_topics_command(warehouse, command)
     output = (completed.stdout + completed.stderr).strip()
     return CurationResult(completed.returncode == 0, output)
 
@@ -108,20 +98,10 @@ def preview_split(warehouse: Path, root_cause_id: int, parts: int | None) -> Spl
 
     Runs the CLI in a child process, as a split does: the same partition, nothing changed.
     """
-    command = [
-        sys.executable, "-m", "critica", "--warehouse", str(warehouse),
-        "topics", "preview-split", str(root_cause_id), "--json",
-    ]  # fmt: skip
+    command = ["preview-split", str(root_cause_id), "--json"]
     if parts is not None:
         command += ["--parts", str(parts)]
-    completed = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=CURATION_TIMEOUT_SECONDS,
-        check=False,
-        env={**os.environ, "COLUMNS": "120"},
-    )
+    completed = _run_topics_command(warehouse, command)
     if completed.returncode != 0:
         return SplitPreviewResult(False, (completed.stdout + completed.stderr).strip())
     # The JSON is the last line: the model stack may log above it.
@@ -147,4 +127,16 @@ def preview_split(warehouse: Path, root_cause_id: int, parts: int | None) -> Spl
         silhouette_by_part_count={
             int(count): float(score) for count, score in preview["silhouette_by_part_count"].items()
         },
+    )
+
+
+def _run_topics_command(warehouse: Path, arguments: list[str]) -> subprocess.CompletedProcess[str]:
+    """``critica --warehouse WAREHOUSE topics ARGUMENTS...`` in a child process, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "critica", "--warehouse", str(warehouse), "topics", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=CURATION_TIMEOUT_SECONDS,
+        check=False,
+        env={**os.environ, "COLUMNS": "120"},
     )

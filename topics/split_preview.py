@@ -37,6 +37,8 @@ from topics.model import build_vectorizer
 SILHOUETTE_SAMPLE: Final = 2_000
 KEYWORDS_PER_PART: Final = 8
 EXAMPLES_PER_PART: Final = 3
+# A split's partition: each document's part label, and the labels from the largest part down.
+Partition = tuple[npt.NDArray[np.int32], list[int]]
 
 
 @dataclass(frozen=True)
@@ -130,15 +132,16 @@ def preview_split(
             f"root cause {root_cause_id} has {len(cause.document_ids)} complaints with vectors: "
             "too few to split"
         )
-    silhouettes = separation_by_part_count(cause.vectors)
+    partitions = partitions_by_part_count(cause.vectors)
+    silhouettes = separation_by_part_count(cause.vectors, partitions)
     suggested = suggested_part_count(silhouettes)
     count = parts or suggested
-    if len(cause.document_ids) < count * 2:
+    if count not in partitions:
         raise ValueError(
             f"root cause {root_cause_id} has {len(cause.document_ids)} complaints: "
             f"too few for {count} parts"
         )
-    labels, order = split_labels(cause.vectors, count)
+    labels, order = partitions[count]
     return SplitPreview(
         model_version=version,
         root_cause_id=root_cause_id,
@@ -155,12 +158,29 @@ def suggested_part_count(separation: dict[int, float]) -> int:
     return max(separation, key=lambda count: (separation[count], -count))
 
 
-def separation_by_part_count(vectors: Vectors) -> dict[int, float]:
-    """The silhouette of the split's partition into 2 to 6 parts (as many as the count allows).
+def partitions_by_part_count(vectors: Vectors) -> dict[int, Partition]:
+    """The split's partition (:func:`topics.curation.split_labels`) into 2 to 6 parts.
+
+    As many parts as the count allows: two documents a part at least.
+    """
+    return {
+        count: split_labels(vectors, count)
+        for count in range(2, MAX_SPLIT_PARTS + 1)
+        if len(vectors) >= count * 2
+    }
+
+
+def separation_by_part_count(
+    vectors: Vectors,
+    partitions: dict[int, Partition] | None = None,
+) -> dict[int, float]:
+    """The silhouette of each of the split's partitions (computed here unless given).
 
     Measured as the split partitions: cosine distances between the vectors centred on their
-    own mean, k-means labels from :func:`topics.curation.split_labels`.
+    own mean.
     """
+    if partitions is None:
+        partitions = partitions_by_part_count(vectors)
     centred = normalised(vectors - vectors.mean(axis=0, keepdims=True))
     sample = np.arange(len(vectors))
     if len(sample) > SILHOUETTE_SAMPLE:
@@ -168,10 +188,7 @@ def separation_by_part_count(vectors: Vectors) -> dict[int, float]:
             len(vectors), SILHOUETTE_SAMPLE, replace=False
         )
     scores: dict[int, float] = {}
-    for count in range(2, MAX_SPLIT_PARTS + 1):
-        if len(vectors) < count * 2:
-            break
-        labels, _ = split_labels(vectors, count)
+    for count, (labels, _) in partitions.items():
         if len(set(labels[sample].tolist())) < 2:
             continue
         scores[count] = round(
