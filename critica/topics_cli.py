@@ -29,8 +29,8 @@ errors = Console(stderr=True)
 Source = Literal["tickets", "comments", "both"]
 _SHARE_OPTION = typer.Option(
     help="Smallest root cause as a share of the documents, instead of critica.toml's "
-    "(default 0.01: broad causes; 0.003: fine-grained intents). Overrides a fixed "
-    "min_cluster_size.",
+    "(0.01: broad causes; 0.003: fine-grained intents; by default chosen from the corpus). "
+    "Overrides a fixed min_cluster_size.",
 )
 
 
@@ -161,6 +161,8 @@ def _fit_and_report(
             else "."
         )
     )
+    if result.granularity:
+        console.print(f"Granularity: {result.granularity}.")
     _print_root_causes(warehouse)
 
 

@@ -21,6 +21,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 from topics.embedding import Embedder, Vectors, normalised
+from topics.granularity import GranularityChoice, PersistentGranularityHDBSCAN
 from topics.model import (
     UNKNOWN_LANGUAGE,
     LanguageCentres,
@@ -61,9 +62,11 @@ class ClusteredDocuments:
     probabilities: npt.NDArray[np.float64]
     assigned_by: list[str]
     topics: list[TopicDescription]
-    #: HDBSCAN's smallest cluster in this fit (TopicParams.cluster_size_for the documents
-    #: clustered): how fine its root causes are.
+    #: HDBSCAN's smallest cluster in this fit (chosen from the corpus, or
+    #: TopicParams.cluster_size_for the documents clustered): how fine its root causes are.
     min_cluster_size: int
+    #: How the size was chosen, when the fit chose it (TopicParams.chooses_granularity).
+    granularity: GranularityChoice | None = None
 
     @property
     def outlier_share(self) -> float:
@@ -103,6 +106,13 @@ def cluster_documents(
     found, strengths = model.fit_transform(
         [texts[i] for i in clustered], embeddings=centred[clustered]
     )
+    granularity = (
+        model.hdbscan_model.choice
+        if isinstance(model.hdbscan_model, PersistentGranularityHDBSCAN)
+        else None
+    )
+    if granularity is not None:
+        min_cluster_size = granularity.min_cluster_size
     # documents outside the sample start as outliers and get the nearest-centre rule below
     model_topics = np.full(len(texts), OUTLIER, dtype=np.int64)
     model_topics[clustered] = np.asarray(found, dtype=np.int64)
@@ -146,6 +156,7 @@ def cluster_documents(
         assigned_by,
         descriptions,
         min_cluster_size,
+        granularity,
     )
 
 

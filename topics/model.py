@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from umap import UMAP
 
 from topics.embedding import Embedder, Vectors, normalised
+from topics.granularity import PersistentGranularityHDBSCAN, fine_size
 
 # Languages the demo and the product are written for; their stop words come from stopwordsiso.
 STOP_WORD_LANGUAGES: Final = ("en", "it", "es", "he", "de", "fr")
@@ -33,6 +34,8 @@ _EXTRA_STOP_WORDS: Final = ("email", "phone", "name", "card", "iban", "ticket", 
 # (docs/root-causes.md, "Small desks").
 MIN_DOCUMENTS_PER_LANGUAGE: Final = 5
 UNKNOWN_LANGUAGE: Final = "und"
+# critica.toml's word for "choose the smallest root cause from the corpus".
+AUTO: Final = "auto"
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,12 @@ class TopicParams:
         umap_neighbors: UMAP's neighbourhood size.
         umap_components: Dimensions UMAP reduces to before clustering.
         min_cluster_size: HDBSCAN's smallest root cause; None takes ``min_cluster_share`` of
-            the documents clustered.
+            the documents clustered, or chooses it from the corpus.
         min_cluster_share: The smallest root cause as a share of the documents (5 to 200
-            documents), used when ``min_cluster_size`` is None. 0.01 gives root causes a team
-            can set a target on; 0.003 gives fine-grained intents (docs/root-causes.md,
-            "Granularity").
+            documents), used when ``min_cluster_size`` is None: 0.01 gives broad causes,
+            0.003 fine-grained intents. None (the default, "auto" in critica.toml) chooses the
+            size from the corpus: its persistent partition when it has one, else fine root
+            causes (topics/granularity.py; docs/root-causes.md, "Granularity").
         min_samples: HDBSCAN's density smoothing; None uses min_cluster_size's default rule.
         outlier_similarity: An outlier joins the nearest root cause when its cosine similarity to
             that cause's centre (language-centred space) is at least this; the rest stay outliers.
@@ -68,9 +72,9 @@ class TopicParams:
     umap_neighbors: int = 15
     umap_components: int = 5
     min_cluster_size: int | None = None
-    # 1%: broad causes; on the demo's 12 causes finer shares split one cause into several
-    # (docs/root-causes.md, "Granularity")
-    min_cluster_share: float = 0.01
+    # None: chosen from the corpus; no fixed share suits both the demo's broad causes and real
+    # sets' fine intents (docs/root-causes.md, "Granularity")
+    min_cluster_share: float | None = None
     min_samples: int | None = 5
     # 0.2 chosen by bench/topics.py: against 0.35, NMI +0.04 on the demo and CFPB, equal elsewhere,
     # and 0-11% outliers left instead of 4-34% (docs/root-causes.md, Quality)
@@ -82,16 +86,27 @@ class TopicParams:
     teacher_documents: int = 4_000
 
     def __post_init__(self) -> None:
-        if not 0 < self.min_cluster_share <= 0.5:
+        if self.min_cluster_share is not None and not 0 < self.min_cluster_share <= 0.5:
             raise ValueError(
                 f"min_cluster_share must be a share of the documents above 0 and at most 0.5, "
                 f"got {self.min_cluster_share}"
             )
 
+    @property
+    def chooses_granularity(self) -> bool:
+        """True when the fit chooses the smallest root cause from the corpus."""
+        return self.min_cluster_size is None and self.min_cluster_share is None
+
     def cluster_size_for(self, document_count: int) -> int:
-        """HDBSCAN's min_cluster_size for a corpus: the share of documents, 5 to 200, unless set."""
+        """HDBSCAN's min_cluster_size for a corpus.
+
+        The size set, else the share of the documents (5 to 200), else, when the fit chooses
+        it, the smallest it may choose (the fine size).
+        """
         if self.min_cluster_size is not None:
             return self.min_cluster_size
+        if self.min_cluster_share is None:
+            return fine_size(document_count)
         return int(min(200, max(5, round(document_count * self.min_cluster_share))))
 
     def as_dict(self) -> dict[str, Any]:
@@ -102,6 +117,8 @@ class TopicParams:
     def from_mapping(cls, values: Mapping[str, Any]) -> TopicParams:
         """Parameters from a config table or a stored model version.
 
+        ``min_cluster_share = "auto"`` (TOML has no None) chooses the size from the corpus.
+
         Raises:
             ValueError: naming an unknown key.
         """
@@ -109,7 +126,15 @@ class TopicParams:
         unknown = sorted(set(values) - known)
         if unknown:
             raise ValueError(f"unknown topic parameter(s) {unknown}: use {sorted(known)}")
-        return cls(**dict(values))
+        chosen = dict(values)
+        if isinstance(chosen.get("min_cluster_share"), str):
+            if str(chosen["min_cluster_share"]).strip().lower() != AUTO:
+                raise ValueError(
+                    f"min_cluster_share must be a share such as 0.01 or {AUTO!r}, "
+                    f"got {chosen['min_cluster_share']!r}"
+                )
+            chosen["min_cluster_share"] = None
+        return cls(**chosen)
 
 
 @dataclass(frozen=True)
@@ -198,12 +223,16 @@ def build_topic_model(params: TopicParams, embedder: Embedder, document_count: i
             # with a random_state UMAP runs on one thread anyway; saying so silences its warning
             n_jobs=1,
         ),
-        hdbscan_model=HDBSCAN(
-            min_cluster_size=cluster_size,
-            min_samples=params.min_samples,
-            metric="euclidean",
-            cluster_selection_method="eom",
-            prediction_data=True,
+        hdbscan_model=(
+            PersistentGranularityHDBSCAN(params.min_samples)
+            if params.chooses_granularity
+            else HDBSCAN(
+                min_cluster_size=cluster_size,
+                min_samples=params.min_samples,
+                metric="euclidean",
+                cluster_selection_method="eom",
+                prediction_data=True,
+            )
         ),
         vectorizer_model=build_vectorizer(),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),

@@ -60,6 +60,8 @@ class FitResult:
     texts_by_student: int = 0
     #: The fewest documents a root cause could be found with (HDBSCAN's min_cluster_size).
     min_cluster_size: int = 0
+    #: Why that size, when the fit chose it from the corpus (GranularityChoice.describe).
+    granularity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,7 @@ def fit_root_causes(
         kept_id_share=mapping.kept_share,
         texts_by_student=by_student,
         min_cluster_size=clustered.min_cluster_size,
+        granularity=None if clustered.granularity is None else clustered.granularity.describe(),
     )
 
 
@@ -487,8 +490,12 @@ def _save_model(
         save_embedding_model=False,
     )
     np.savez(folder / "centres.npz", **clustered.centres.to_arrays())  # type: ignore[arg-type]
+    chosen = (
+        {} if clustered.granularity is None else {"granularity": clustered.granularity.as_dict()}
+    )
     (folder / "parameters.json").write_text(
-        json.dumps({"model_version": version, **params.as_dict()}, indent=2), encoding="utf-8"
+        json.dumps({"model_version": version, **params.as_dict(), **chosen}, indent=2),
+        encoding="utf-8",
     )
 
 
