@@ -21,7 +21,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 from topics.embedding import Embedder, Vectors, normalised
-from topics.granularity import GranularityChoice, PersistentGranularityHDBSCAN
+from topics.granularity import GranularityChoice, GranularitySearchHDBSCAN
 from topics.model import (
     UNKNOWN_LANGUAGE,
     LanguageCentres,
@@ -108,7 +108,7 @@ def cluster_documents(
     )
     granularity = (
         model.hdbscan_model.choice
-        if isinstance(model.hdbscan_model, PersistentGranularityHDBSCAN)
+        if isinstance(model.hdbscan_model, GranularitySearchHDBSCAN)
         else None
     )
     if granularity is not None:

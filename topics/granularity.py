@@ -1,24 +1,22 @@
-"""How fine root causes are, chosen from the corpus: the persistent partition, else fine topics.
+"""How fine root causes are, chosen from the corpus: broad causes when it has them, else fine.
 
 HDBSCAN's ``min_cluster_size`` decides how fine the root causes come out, and no fixed share of
-the documents suits every desk: the demo's twelve broad causes need about 1-2%, the real
-labelled sets' fine intents (banking77, CFPB) 0.2-0.3% (docs/root-causes.md, "Granularity").
-What tells them apart is whether the corpus has a coarse structure of its own. When it has, the
-partition stays the same while the smallest cluster size doubles: on the demo's complaints the
-partition at 1-2% agrees with the one at twice the size with an adjusted Rand index of
-0.985-1.000, and HDBSCAN leaves 2-6% of the documents as noise. On the real sets no size gave
-both: agreement 0.96 at most, and with it 15-30% noise. So:
+the documents suits every desk: the demo's twelve causes need about 1-2% of the documents, the
+real labelled sets' fine intents (banking77, CFPB) 0.2-0.3% (docs/root-causes.md,
+"Granularity"). What tells them apart is whether a handful of broad groups covers the corpus.
+On the demo's complaints, from some size on (0.5-2% of the documents) HDBSCAN leaves 0-5% of
+them as noise; on the real sets it leaves 6-40% at every size up to 2.5%: their documents sit
+between many overlapping intents, not inside a few causes. So:
 
-- sizes from ``FINE_SHARE`` of the documents up to ``LARGEST_SHARE`` are tried on one UMAP
-  reduction, each twice as large as the one two steps before (a ladder of factor sqrt(2));
-- the first size whose partition is *persistent* wins: it agrees with the partition at twice
-  the size (ARI at least ``MIN_AGREEMENT``, outliers joined to the nearest cluster mean in the
-  reduced space so that both partitions cover every document), HDBSCAN leaves at most
-  ``MAX_NOISE_SHARE`` of the documents as noise, and it has at least ``MIN_TOPICS`` clusters (a
-  corpus split in two, as GermEval's German posts are at every coarse size, says nothing a
-  manager can act on);
-- with no persistent partition, the fine size ``FINE_SHARE`` wins: fine topics, as many as the
-  corpus holds, which a manager can merge (curation).
+- sizes from ``FINE_SHARE`` of the documents up to ``LARGEST_SHARE`` are tried on the fit's own
+  UMAP reduction (a ladder of factor sqrt(2));
+- when one of them *covers* the corpus (HDBSCAN leaves at most ``MAX_NOISE_SHARE`` of the
+  documents as noise, in at least ``MIN_TOPICS`` groups: a corpus split in two, as GermEval's
+  German posts are at every coarse size, says nothing a manager can act on), the corpus has
+  broad causes: the smallest root cause is ``BROAD_SHARE`` of the documents, or the smallest
+  covering size when that is larger;
+- otherwise its complaints are many fine intents: the smallest root cause is ``FINE_SHARE``
+  of the documents, and a manager merges what belongs together (curation).
 
 HDBSCAN costs a fraction of a second per size next to UMAP's seconds, so the search adds little
 to a fit (measured in docs/root-causes.md).
@@ -34,102 +32,93 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 from hdbscan import HDBSCAN
-from sklearn.metrics import adjusted_rand_score
 
 NOISE: Final = -1
-# The fine fallback and the ladder's first size: 0.25% of the documents (at least 5).
+# Fine root causes: 0.25% of the documents (at least 5); the ladder's first size.
 FINE_SHARE: Final = 0.0025
-# The largest size tried (its partner twice as large: 5% of the documents).
+# Broad root causes: 1% of the documents (the fixed default until 5 December 2026).
+BROAD_SHARE: Final = 0.01
+# The largest size tried.
 LARGEST_SHARE: Final = 0.025
 MIN_SIZE: Final = 5
-MIN_AGREEMENT: Final = 0.95
-MAX_NOISE_SHARE: Final = 0.10
+MAX_NOISE_SHARE: Final = 0.05
 MIN_TOPICS: Final = 5
 
 
 @dataclass(frozen=True)
 class GranularityStep:
-    """One size tried: what HDBSCAN found and whether the partition persists at twice the size.
+    """One size tried and what HDBSCAN found at it.
 
     Attributes:
         min_cluster_size: HDBSCAN's smallest cluster.
         topics: Clusters found.
         noise_share: Share of the documents HDBSCAN left as noise.
-        agreement: Adjusted Rand index with the partition at twice the size; None for the
-            largest sizes, which are only partners.
     """
 
     min_cluster_size: int
     topics: int
     noise_share: float
-    agreement: float | None
-
-    def shortfall(self) -> str:
-        """What this size found and why it is not persistent, for a report."""
-        found = (
-            f"{self.topics} groups at {self.min_cluster_size:,}, agreement "
-            f"{self.agreement if self.agreement is not None else float('nan'):.2f} "
-            f"at twice the size, {self.noise_share:.0%} noise"
-        )
-        reasons = []
-        if self.agreement is None or self.agreement < MIN_AGREEMENT:
-            reasons.append(f"agreement under {MIN_AGREEMENT}")
-        if self.noise_share > MAX_NOISE_SHARE:
-            reasons.append(f"noise over {MAX_NOISE_SHARE:.0%}")
-        if self.topics < MIN_TOPICS:
-            reasons.append(f"fewer than {MIN_TOPICS} groups")
-        return f"{found}: {', '.join(reasons)}" if reasons else found
 
     @property
-    def persistent(self) -> bool:
-        """True when this size's partition is the corpus's own coarse structure."""
-        return (
-            self.agreement is not None
-            and self.agreement >= MIN_AGREEMENT
-            and self.noise_share <= MAX_NOISE_SHARE
-            and self.topics >= MIN_TOPICS
-        )
+    def covers(self) -> bool:
+        """True when a handful of groups at this size holds nearly every document."""
+        return self.noise_share <= MAX_NOISE_SHARE and self.topics >= MIN_TOPICS
 
 
 @dataclass(frozen=True)
 class GranularityChoice:
-    """The size a fit used and the evidence for it."""
+    """The size a fit used and the evidence for it.
+
+    Attributes:
+        min_cluster_size: The size chosen.
+        broad: True when a size covered the corpus (broad causes), False for fine ones.
+        document_count: Documents the sizes were tried on.
+        steps: The sizes tried, smallest first.
+    """
 
     min_cluster_size: int
-    persistent: bool
+    broad: bool
+    document_count: int
     steps: tuple[GranularityStep, ...]
 
     def describe(self) -> str:
         """One sentence for the fit's report."""
-        if self.persistent:
-            step = next(s for s in self.steps if s.min_cluster_size == self.min_cluster_size)
+        if self.broad:
+            covering = next(s for s in self.steps if s.covers)
             return (
-                f"the corpus has a persistent partition: {step.topics} groups at a smallest "
-                f"size of {self.min_cluster_size:,} documents, the same at twice that size "
-                f"(agreement {step.agreement:.2f}, {step.noise_share:.0%} noise)"
+                f"broad root causes: {covering.topics} groups of at least "
+                f"{covering.min_cluster_size:,} documents hold all but "
+                f"{covering.noise_share:.0%} of them, so each root cause is at least "
+                f"{self.min_cluster_size:,} documents"
             )
-        best = max(
-            (s for s in self.steps if s.agreement is not None),
-            key=lambda s: s.agreement or 0.0,
+        least = min(
+            (s for s in self.steps if s.topics >= MIN_TOPICS),
+            key=lambda s: s.noise_share,
             default=None,
         )
-        evidence = "" if best is None else f" (the closest: {best.shortfall()})"
+        evidence = (
+            ""
+            if least is None
+            else f"; the least noise was {least.noise_share:.0%}, with {least.topics} groups "
+            f"of at least {least.min_cluster_size:,}"
+        )
         return (
-            "no persistent partition, so fine root causes at a smallest size of "
-            f"{self.min_cluster_size:,} documents{evidence}"
+            f"fine root causes of at least {self.min_cluster_size:,} documents: no group size "
+            f"up to {LARGEST_SHARE:.1%} of the documents left under {MAX_NOISE_SHARE:.0%} of "
+            f"them outside its groups{evidence}"
         )
 
     def as_dict(self) -> dict[str, Any]:
         """For the model folder's parameters file."""
         return {
             "min_cluster_size": self.min_cluster_size,
-            "persistent": self.persistent,
+            "broad": self.broad,
+            "document_count": self.document_count,
             "steps": [
                 {
                     "min_cluster_size": s.min_cluster_size,
                     "topics": s.topics,
                     "noise_share": round(s.noise_share, 4),
-                    "agreement": None if s.agreement is None else round(s.agreement, 4),
                 }
                 for s in self.steps
             ],
@@ -137,20 +126,22 @@ class GranularityChoice:
 
 
 def fine_size(document_count: int) -> int:
-    """The fine fallback: ``FINE_SHARE`` of the documents, at least ``MIN_SIZE``."""
+    """Fine root causes: ``FINE_SHARE`` of the documents, at least ``MIN_SIZE``."""
     return max(MIN_SIZE, round(document_count * FINE_SHARE))
 
 
+def broad_size(document_count: int) -> int:
+    """Broad root causes: ``BROAD_SHARE`` of the documents, at least ``MIN_SIZE``."""
+    return max(MIN_SIZE, round(document_count * BROAD_SHARE))
+
+
 def candidate_sizes(document_count: int) -> list[int]:
-    """The ladder: the fine size times sqrt(2) per step, up to twice ``LARGEST_SHARE``."""
+    """The ladder: the fine size times sqrt(2) per step, up to ``LARGEST_SHARE``."""
     first = fine_size(document_count)
-    ceiling = max(first, 2 * LARGEST_SHARE * document_count)
+    ceiling = max(first, LARGEST_SHARE * document_count)
     sizes: list[int] = []
     step = 0
-    while True:
-        size = round(first * math.sqrt(2) ** step)
-        if size > ceiling:
-            break
+    while (size := round(first * math.sqrt(2) ** step)) <= ceiling:
         if not sizes or size > sizes[-1]:
             sizes.append(size)
         step += 1
@@ -160,54 +151,48 @@ def candidate_sizes(document_count: int) -> list[int]:
 def choose_granularity(
     reduced: npt.NDArray[np.floating[Any]], min_samples: int | None
 ) -> GranularityChoice:
-    """Try the ladder of sizes on one reduction and pick the persistent partition, or fine.
+    """Try the ladder of sizes on one reduction and choose broad or fine root causes.
 
     Args:
         reduced: The documents after UMAP (what HDBSCAN clusters).
         min_samples: HDBSCAN's density smoothing, as the fit will use it.
     """
-    sizes = candidate_sizes(len(reduced))
-    partitions: list[npt.NDArray[np.int64]] = []
-    found: list[tuple[int, float]] = []
-    for size in sizes:
-        labels = _hdbscan(size, min_samples).fit(reduced).labels_.astype(np.int64)
-        found.append((len(set(labels.tolist()) - {NOISE}), float(np.mean(labels == NOISE))))
-        partitions.append(_without_noise(reduced, labels))
-    steps: list[GranularityStep] = []
-    for index, size in enumerate(sizes):
-        # two steps of sqrt(2) up is twice the size
-        partner = index + 2
-        agreement = (
-            float(adjusted_rand_score(partitions[index], partitions[partner]))
-            if partner < len(sizes) and size <= LARGEST_SHARE * len(reduced)
-            else None
+    steps = []
+    for size in candidate_sizes(len(reduced)):
+        labels = _hdbscan(size, min_samples).fit(reduced).labels_
+        steps.append(
+            GranularityStep(
+                size, len(set(labels.tolist()) - {NOISE}), float(np.mean(labels == NOISE))
+            )
         )
-        steps.append(GranularityStep(size, found[index][0], found[index][1], agreement))
-    return pick_size(steps)
+    return pick_size(steps, len(reduced))
 
 
-def pick_size(steps: Sequence[GranularityStep]) -> GranularityChoice:
-    """The smallest persistent size, else the first (fine) size.
+def pick_size(steps: Sequence[GranularityStep], document_count: int) -> GranularityChoice:
+    """Broad root causes when a size covers the corpus, else fine ones.
 
     Args:
         steps: The sizes tried, smallest first.
+        document_count: Documents they were tried on.
 
     Raises:
         ValueError: when no size was tried.
     """
     if not steps:
         raise ValueError("no cluster size was tried")
-    chosen = next((s for s in steps if s.persistent), None)
-    if chosen is None:
-        return GranularityChoice(steps[0].min_cluster_size, False, tuple(steps))
-    return GranularityChoice(chosen.min_cluster_size, True, tuple(steps))
+    covering = next((s for s in steps if s.covers), None)
+    if covering is None:
+        return GranularityChoice(fine_size(document_count), False, document_count, tuple(steps))
+    # never finer than the covering size: below it the causes break into fragments
+    size = max(covering.min_cluster_size, broad_size(document_count))
+    return GranularityChoice(size, True, document_count, tuple(steps))
 
 
-class PersistentGranularityHDBSCAN:
+class GranularitySearchHDBSCAN:
     """BERTopic's clustering step with the size chosen by :func:`choose_granularity`.
 
     BERTopic calls ``fit`` on the UMAP reduction and reads ``labels_`` and ``probabilities_``;
-    the fitted HDBSCAN at the chosen size answers both, and ``choice`` keeps the evidence.
+    the HDBSCAN fitted at the chosen size answers both, and ``choice`` keeps the evidence.
     """
 
     def __init__(self, min_samples: int | None) -> None:
@@ -219,7 +204,7 @@ class PersistentGranularityHDBSCAN:
 
     def fit(
         self, reduced: npt.NDArray[np.floating[Any]], y: object = None
-    ) -> PersistentGranularityHDBSCAN:
+    ) -> GranularitySearchHDBSCAN:
         """Choose the size, then cluster at it."""
         self.choice = choose_granularity(reduced, self.min_samples)
         fitted = _hdbscan(self.choice.min_cluster_size, self.min_samples).fit(reduced)
@@ -235,18 +220,3 @@ def _hdbscan(min_cluster_size: int, min_samples: int | None) -> HDBSCAN:
         metric="euclidean",
         cluster_selection_method="eom",
     )
-
-
-def _without_noise(
-    reduced: npt.NDArray[np.floating[Any]], labels: npt.NDArray[np.int64]
-) -> npt.NDArray[np.int64]:
-    """Noise points joined to the nearest cluster mean, so two partitions cover the same points."""
-    clusters = [c for c in np.unique(labels) if c != NOISE]
-    noise = np.flatnonzero(labels == NOISE)
-    if not clusters or not len(noise):
-        return labels
-    means = np.vstack([reduced[labels == c].mean(axis=0) for c in clusters])
-    distances = ((reduced[noise][:, None, :] - means[None, :, :]) ** 2).sum(axis=2)
-    joined = labels.copy()
-    joined[noise] = np.asarray(clusters)[distances.argmin(axis=1)]
-    return joined

@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from umap import UMAP
 
 from topics.embedding import Embedder, Vectors, normalised
-from topics.granularity import PersistentGranularityHDBSCAN, fine_size
+from topics.granularity import GranularitySearchHDBSCAN, fine_size
 
 # Languages the demo and the product are written for; their stop words come from stopwordsiso.
 STOP_WORD_LANGUAGES: Final = ("en", "it", "es", "he", "de", "fr")
@@ -51,7 +51,7 @@ class TopicParams:
         min_cluster_share: The smallest root cause as a share of the documents (5 to 200
             documents), used when ``min_cluster_size`` is None: 0.01 gives broad causes,
             0.003 fine-grained intents. None (the default, "auto" in critica.toml) chooses the
-            size from the corpus: its persistent partition when it has one, else fine root
+            size from the corpus: broad root causes when a few groups cover it, else fine root
             causes (topics/granularity.py; docs/root-causes.md, "Granularity").
         min_samples: HDBSCAN's density smoothing; None uses min_cluster_size's default rule.
         outlier_similarity: An outlier joins the nearest root cause when its cosine similarity to
@@ -224,7 +224,7 @@ def build_topic_model(params: TopicParams, embedder: Embedder, document_count: i
             n_jobs=1,
         ),
         hdbscan_model=(
-            PersistentGranularityHDBSCAN(params.min_samples)
+            GranularitySearchHDBSCAN(params.min_samples)
             if params.chooses_granularity
             else HDBSCAN(
                 min_cluster_size=cluster_size,

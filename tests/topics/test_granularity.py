@@ -1,10 +1,10 @@
-"""Choosing how fine root causes are: the corpus's persistent partition, else fine topics."""
+"""Choosing how fine root causes are: broad when a few groups cover the corpus, else fine."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import math
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -16,10 +16,10 @@ from topics.clustering import cluster_documents
 from topics.embedding import SentenceAwareEmbedder
 from topics.granularity import (
     MAX_NOISE_SHARE,
-    MIN_AGREEMENT,
     MIN_TOPICS,
+    GranularitySearchHDBSCAN,
     GranularityStep,
-    PersistentGranularityHDBSCAN,
+    broad_size,
     candidate_sizes,
     choose_granularity,
     fine_size,
@@ -40,91 +40,110 @@ def _groups(
 
 @pytest.mark.parametrize(
     ("documents", "first", "last"),
-    [(100, 5, 5), (600, 5, 28), (3_000, 8, 128), (20_000, 50, 800)],
+    [(100, 5, 5), (600, 5, 14), (3_000, 8, 64), (20_000, 50, 400)],
 )
-def test_the_sizes_tried_start_fine_and_double_every_two_steps_up_to_5_percent(
+def test_the_sizes_tried_start_fine_and_double_every_two_steps_up_to_2_5_percent(
     documents: int, first: int, last: int
 ) -> None:
     sizes = candidate_sizes(documents)
     assert sizes[0] == first == fine_size(documents) and sizes[-1] == last
     assert all(b > a for a, b in itertools.pairwise(sizes))
-    assert last <= max(5, 0.05 * documents)
+    assert last <= max(5, 0.025 * documents)
     for smaller, twice in zip(sizes, sizes[2:], strict=False):
         assert twice == pytest.approx(2 * smaller, rel=0.15)
-    assert sizes[1:2] == [] or sizes[1] == pytest.approx(first * math.sqrt(2), abs=1)
 
 
-def test_clear_groups_are_found_as_a_persistent_partition() -> None:
+def test_clear_groups_are_broad_root_causes() -> None:
     points, groups = _groups(8, 150)
-    clusterer = PersistentGranularityHDBSCAN(min_samples=5).fit(points)
-    assert clusterer.choice is not None and clusterer.choice.persistent
+    clusterer = GranularitySearchHDBSCAN(min_samples=5).fit(points)
+    assert clusterer.choice is not None and clusterer.choice.broad
+    assert clusterer.choice.min_cluster_size == broad_size(len(points))
     assert len(set(clusterer.labels_.tolist()) - {-1}) == 8
     assert adjusted_rand_score(groups, clusterer.labels_) > 0.95
     assert clusterer.probabilities_.shape == (len(points),)
-    assert "persistent partition: 8 groups" in clusterer.choice.describe()
+    assert clusterer.choice.describe().startswith("broad root causes: 8 groups")
 
 
-def test_two_groups_persist_but_are_too_few_to_be_root_causes_so_the_fit_stays_fine() -> None:
+def test_two_groups_cover_the_corpus_but_are_too_few_so_root_causes_stay_fine() -> None:
     points, _ = _groups(2, 600)
     choice = choose_granularity(points, min_samples=5)
-    assert all(step.topics == 2 for step in choice.steps)
-    assert not choice.persistent
+    assert all(step.topics == 2 and step.noise_share < 0.01 for step in choice.steps)
+    assert not choice.broad
     assert choice.min_cluster_size == fine_size(len(points))
 
 
-def test_a_corpus_without_structure_gets_the_fine_size() -> None:
+def test_a_corpus_without_structure_gets_fine_root_causes() -> None:
     points = np.random.default_rng(3).uniform(size=(1_200, 5))
     choice = choose_granularity(points, min_samples=5)
-    assert not choice.persistent
+    assert not choice.broad
     assert choice.min_cluster_size == fine_size(1_200)
-    assert "no persistent partition" in choice.describe()
+    assert choice.describe().startswith("fine root causes of at least 5 documents")
 
 
-def _step(size: int, topics: int, noise: float, agreement: float | None) -> GranularityStep:
-    return GranularityStep(size, topics, noise, agreement)
+def _step(size: int, topics: int, noise: float) -> GranularityStep:
+    return GranularityStep(size, topics, noise)
 
 
-def test_the_smallest_persistent_size_wins_over_the_fine_one() -> None:
-    # the demo's shape: fine partitions shift as the size grows, the causes' one does not
-    steps = [
-        _step(8, 158, 0.16, 0.85),
-        _step(11, 140, 0.15, 0.31),
-        _step(23, 34, 0.07, 0.79),
-        _step(32, 14, 0.04, 0.97),
-        _step(45, 12, 0.03, 1.0),
-        _step(64, 12, 0.03, None),
-    ]
-    choice = pick_size(steps)
-    assert choice.persistent and choice.min_cluster_size == 32
+# the product demo's shape (5,858 complaints): fragments below 42, covered from 42 on
+DEMO_STEPS: Final = [
+    _step(15, 114, 0.109),
+    _step(21, 99, 0.125),
+    _step(30, 54, 0.064),
+    _step(42, 31, 0.022),
+    _step(60, 26, 0.016),
+    _step(85, 18, 0.079),
+    _step(120, 12, 0.098),
+]
+# banking77's shape (3,000 queries, 77 intents): noise everywhere
+INTENT_STEPS: Final = [
+    _step(8, 142, 0.15),
+    _step(11, 117, 0.13),
+    _step(16, 87, 0.13),
+    _step(23, 61, 0.13),
+    _step(32, 51, 0.14),
+    _step(45, 24, 0.09),
+    _step(64, 19, 0.07),
+]
+
+
+def test_a_covered_corpus_gets_broad_root_causes_of_one_percent() -> None:
+    choice = pick_size(DEMO_STEPS, 5_858)
+    assert choice.broad and choice.min_cluster_size == broad_size(5_858) == 59
+
+
+def test_broad_root_causes_are_never_finer_than_the_covering_size() -> None:
+    # the bench's 12,000 demo complaints: covered only from 1.9% of them
+    steps = [_step(30, 600, 0.09), _step(160, 16, 0.06), _step(226, 12, 0.03)]
+    assert pick_size(steps, 12_000).min_cluster_size == 226
+
+
+def test_many_overlapping_intents_get_fine_root_causes() -> None:
+    choice = pick_size(INTENT_STEPS, 3_000)
+    assert not choice.broad and choice.min_cluster_size == 8
+    assert "the least noise was 7%, with 19 groups of at least 64" in choice.describe()
 
 
 @pytest.mark.parametrize(
     "unfit",
     [
-        _step(32, 14, 0.04, MIN_AGREEMENT - 0.01),  # shifts when the size doubles
-        _step(32, 11, MAX_NOISE_SHARE + 0.08, 0.96),  # CFPB's shape: a fifth left as noise
-        _step(32, MIN_TOPICS - 1, 0.0, 1.0),  # too few causes to act on
-        _step(32, 14, 0.04, None),  # no partner twice the size
+        _step(42, 31, MAX_NOISE_SHARE + 0.01),  # CFPB's shape: a fifth or more left as noise
+        _step(42, MIN_TOPICS - 1, 0.0),  # too few causes to act on
     ],
 )
-def test_a_size_is_not_persistent_without_agreement_little_noise_and_five_causes(
-    unfit: GranularityStep,
-) -> None:
-    choice = pick_size([_step(8, 120, 0.12, 0.7), unfit])
-    assert not choice.persistent and choice.min_cluster_size == 8
-    assert "the closest" in choice.describe() or unfit.agreement is None
+def test_a_size_covers_only_with_little_noise_and_five_groups(unfit: GranularityStep) -> None:
+    choice = pick_size([_step(8, 120, 0.12), unfit], 3_000)
+    assert not choice.broad and choice.min_cluster_size == 8
 
 
 def test_the_evidence_is_kept_for_the_model_folder() -> None:
-    choice = pick_size([_step(8, 120, 0.12, 0.7), _step(11, 14, 0.04, 0.99)])
-    stored = json.loads(json.dumps(choice.as_dict()))
-    assert stored["min_cluster_size"] == 11 and stored["persistent"] is True
-    assert [s["min_cluster_size"] for s in stored["steps"]] == [8, 11]
+    stored = json.loads(json.dumps(pick_size(DEMO_STEPS, 5_858).as_dict()))
+    assert stored["min_cluster_size"] == 59 and stored["broad"] is True
+    assert [s["min_cluster_size"] for s in stored["steps"]] == [15, 21, 30, 42, 60, 85, 120]
 
 
 def test_no_size_tried_is_an_error() -> None:
     with pytest.raises(ValueError, match="no cluster size"):
-        pick_size([])
+        pick_size([], 100)
 
 
 def test_a_fit_with_the_default_parameters_chooses_its_size_and_keeps_the_evidence(
@@ -145,7 +164,7 @@ def test_a_fit_with_the_default_parameters_chooses_its_size_and_keeps_the_eviden
         }
     )
     clustered = cluster_documents(documents, vectors, TopicParams(seed=3), embedder)
-    assert clustered.granularity is not None and clustered.granularity.persistent
+    assert clustered.granularity is not None and clustered.granularity.broad
     assert clustered.min_cluster_size == clustered.granularity.min_cluster_size
     assert len(clustered.topics) == 8
     assert {t.label.split(",")[0] for t in clustered.topics} == set(words)
