@@ -77,7 +77,11 @@ class ClusteredDocuments:
 
 
 def cluster_documents(
-    documents: pd.DataFrame, vectors: Vectors, params: TopicParams, embedder: Embedder
+    documents: pd.DataFrame,
+    vectors: Vectors,
+    params: TopicParams,
+    embedder: Embedder,
+    broad: bool | None = None,
 ) -> ClusteredDocuments:
     """Fit BERTopic on documents and describe the topics it finds.
 
@@ -86,6 +90,8 @@ def cluster_documents(
         vectors: Their embeddings, in the same order.
         params: Model choices.
         embedder: The model that made ``vectors`` (BERTopic keeps it for word embeddings).
+        broad: When the fit chooses the size from the corpus: broad or fine root causes as
+            the model in use has them (a refit keeps them); None decides.
 
     Raises:
         ValueError: with fewer documents than the smallest root cause may have.
@@ -101,7 +107,7 @@ def cluster_documents(
     centres = LanguageCentres.learn(vectors, languages, params.language_centring)
     centred = centres.centre(vectors, languages)
     clustered = cluster_sample(len(texts), params)
-    model = build_topic_model(params, embedder, len(clustered))
+    model = build_topic_model(params, embedder, len(clustered), broad)
     min_cluster_size = params.cluster_size_for(len(clustered))
     found, strengths = model.fit_transform(
         [texts[i] for i in clustered], embeddings=centred[clustered]

@@ -201,13 +201,20 @@ def build_vectorizer() -> CountVectorizer:
     )
 
 
-def build_topic_model(params: TopicParams, embedder: Embedder, document_count: int) -> BERTopic:
+def build_topic_model(
+    params: TopicParams,
+    embedder: Embedder,
+    document_count: int,
+    broad: bool | None = None,
+) -> BERTopic:
     """The BERTopic pipeline for complaints: UMAP, HDBSCAN, multilingual c-TF-IDF keywords.
 
     Args:
         params: Model choices.
         embedder: Used only if BERTopic needs to embed words; documents come pre-embedded.
         document_count: Size of the training corpus (sets the default cluster size).
+        broad: When the fit chooses the size: the decision to keep (broad or fine root
+            causes, a refit keeps the model in use's); None decides from the corpus.
     """
     from topics.embedding import BertopicEmbedder
 
@@ -224,7 +231,7 @@ def build_topic_model(params: TopicParams, embedder: Embedder, document_count: i
             n_jobs=1,
         ),
         hdbscan_model=(
-            GranularitySearchHDBSCAN(params.min_samples)
+            GranularitySearchHDBSCAN(params.min_samples, broad)
             if params.chooses_granularity
             else HDBSCAN(
                 min_cluster_size=cluster_size,

@@ -35,6 +35,7 @@ from topics.embedding import (
 )
 from topics.embedding_cache import ProgressCallback, embed_with_cache, text_hash
 from topics.fast_mode import StudentEmbedder, embed_fast, load_student, save_student
+from topics.granularity import BROAD_SHARE
 from topics.identity import IdMapping, match_root_causes, record_lineage
 from topics.model import LanguageCentres, TopicParams
 from warehouse.store import open_for_reading, open_for_writing
@@ -156,7 +157,13 @@ def fit_root_causes(
         run = embed_with_cache(warehouse, embedder, texts, on_progress=on_progress)
         vectors, model_embedder = run.vectors, embedder
         embedded, cached = run.texts_embedded, run.texts_cached
-    clustered = cluster_documents(documents, vectors, chosen, model_embedder)
+    # a refit keeps broad or fine root causes as the model in use has them: ids stay stable
+    keep_broad = (
+        kept_granularity(warehouse, previous)
+        if previous is not None and chosen.chooses_granularity
+        else None
+    )
+    clustered = cluster_documents(documents, vectors, chosen, model_embedder, keep_broad)
     created_at = clock()
     with open_for_writing(warehouse) as writer:
         version = _next_version(writer)
@@ -328,6 +335,24 @@ def current_model(connection: duckdb.DuckDBPyConnection) -> CurrentModel | None:
         model_path=Path(row[4]),
         root_causes=root_causes,
     )
+
+
+def kept_granularity(warehouse: Path, model: CurrentModel) -> bool | None:
+    """Whether a model's root causes are broad (True) or fine (False); None when unknown.
+
+    A fit that chose the size says so in its folder's parameters file. A model fitted with a
+    fixed share (the 1% default before the size was chosen) is broad at 1% or more; one
+    fitted with a fixed size leaves the next fit to decide.
+    """
+    saved = warehouse.parent / model.model_path / "parameters.json"
+    if saved.exists():
+        chosen = json.loads(saved.read_text(encoding="utf-8")).get("granularity")
+        if isinstance(chosen, dict) and isinstance(chosen.get("broad"), bool):
+            return bool(chosen["broad"])
+    share = model.params.min_cluster_share
+    if model.params.min_cluster_size is None and share is not None:
+        return share >= BROAD_SHARE
+    return None
 
 
 def _assignments(connection: duckdb.DuckDBPyConnection, version: int) -> pd.DataFrame:

@@ -123,7 +123,8 @@ else:
         f"{current['document_count']:,} documents with {current['embedding']}: "
         f"{current['root_cause_count']} root causes{smallest}, "
         f"{current['outlier_share']:.1%} left as outliers. Refits keep an id wherever the root "
-        "cause is the same. Finer or broader causes: `min_cluster_share` in critica.toml."
+        "cause is the same. How fine root causes are is chosen from the complaints (the fit's "
+        "report says why); to fix it, set `min_cluster_share` in critica.toml."
     )
     downloadable_table(
         models,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
+from contextlib import closing
+from pathlib import Path
 from typing import Final
 
 import numpy as np
@@ -26,6 +28,8 @@ from topics.granularity import (
     pick_size,
 )
 from topics.model import TopicParams
+from topics.runs import CurrentModel, current_model, fit_root_causes, kept_granularity
+from warehouse.store import open_for_reading
 
 
 def _groups(
@@ -168,3 +172,50 @@ def test_a_fit_with_the_default_parameters_chooses_its_size_and_keeps_the_eviden
     assert clustered.min_cluster_size == clustered.granularity.min_cluster_size
     assert len(clustered.topics) == 8
     assert {t.label.split(",")[0] for t in clustered.topics} == set(words)
+
+
+def test_a_kept_decision_wins_over_the_corpus_in_both_directions() -> None:
+    kept_fine = pick_size(DEMO_STEPS, 5_858, broad=False)
+    assert not kept_fine.broad and kept_fine.kept and kept_fine.min_cluster_size == 15
+    assert "as in the model in use" in kept_fine.describe()
+    assert "they still cover the corpus" in kept_fine.describe()
+    kept_broad = pick_size(INTENT_STEPS, 3_000, broad=True)
+    assert kept_broad.broad and kept_broad.min_cluster_size == broad_size(3_000) == 30
+    assert "they no longer cover the corpus" in kept_broad.describe()
+
+
+def test_a_refit_keeps_the_granularity_the_model_in_use_chose(
+    desk: Path, embedder: SentenceAwareEmbedder
+) -> None:
+    auto = TopicParams(min_samples=3)
+    with closing(open_for_reading(desk)) as reader:
+        fixed = current_model(reader)
+    # the desk was fitted with a fixed size: the next fit decides
+    assert fixed is not None and kept_granularity(desk, fixed) is None
+    decided = fit_root_causes(desk, embedder, params=auto)
+    assert decided.granularity is not None and "model in use" not in decided.granularity
+    with closing(open_for_reading(desk)) as reader:
+        chosen = current_model(reader)
+    assert chosen is not None
+    saved = json.loads((desk.parent / chosen.model_path / "parameters.json").read_text())
+    assert saved["granularity"]["kept"] is False
+    refitted = fit_root_causes(desk, embedder, params=auto)
+    assert refitted.granularity is not None and "as in the model in use" in refitted.granularity
+    assert refitted.min_cluster_size == decided.min_cluster_size
+    assert kept_granularity(desk, chosen) is saved["granularity"]["broad"]
+
+
+@pytest.mark.parametrize(("share", "broad"), [(0.01, True), (0.003, False)])
+def test_a_model_fitted_with_a_fixed_share_counts_as_broad_from_one_percent(
+    tmp_path: Path, share: float, broad: bool
+) -> None:
+    # models fitted before the size was chosen have no decision in their folder
+    model = CurrentModel(
+        model_version=1,
+        embedding_model="e5",
+        document_source="tickets",
+        params=TopicParams(min_cluster_share=share),
+        model_path=Path("critica.duckdb.models/v0001"),
+        root_causes=pd.DataFrame(),
+    )
+    assert kept_granularity(tmp_path / "critica.duckdb", model) is broad
