@@ -29,9 +29,17 @@ errors = Console(stderr=True)
 Source = Literal["tickets", "comments", "both"]
 _SHARE_OPTION = typer.Option(
     help="Smallest root cause as a share of the documents, instead of critica.toml's "
-    "(0.01: broad causes; 0.003: fine-grained intents; by default chosen from the corpus). "
-    "Overrides a fixed min_cluster_size.",
+    "(0.01: broad causes; 0.003: fine-grained intents; auto, the default: chosen from the "
+    "corpus). Overrides a fixed min_cluster_size.",
 )
+
+
+def _share(written: str) -> float | str:
+    """A share as typed on the command line: a number, or "auto" (TopicParams reads both)."""
+    try:
+        return float(written.replace(",", "."))
+    except ValueError:
+        return written
 
 
 def _numba_cache() -> None:
@@ -61,7 +69,7 @@ def fit(
     ] = None,
     until: Annotated[str | None, typer.Option(help="Training window end (exclusive).")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (same seed, same topics).")] = None,
-    min_cluster_share: Annotated[float | None, _SHARE_OPTION] = None,
+    min_cluster_share: Annotated[str | None, _SHARE_OPTION] = None,
 ) -> None:
     """Train the root-cause model; when one exists this is a refit that keeps ids."""
     _fit_and_report(
@@ -80,7 +88,7 @@ def refit(
     context: typer.Context,
     since: Annotated[str | None, typer.Option(help="New training window start.")] = None,
     until: Annotated[str | None, typer.Option(help="New training window end (exclusive).")] = None,
-    min_cluster_share: Annotated[float | None, _SHARE_OPTION] = None,
+    min_cluster_share: Annotated[str | None, _SHARE_OPTION] = None,
 ) -> None:
     """Retrain on a new window and map the new topics onto the ids in use."""
     fit(
@@ -115,7 +123,7 @@ def _fit_and_report(
     since: datetime | None = None,
     until: datetime | None = None,
     seed: int | None = None,
-    min_cluster_share: float | None = None,
+    min_cluster_share: str | None = None,
 ) -> None:
     _numba_cache()
     from topics.embedding import DEFAULT_EMBEDDING_MODEL, FastEmbedding, embedder_from_name
@@ -126,7 +134,7 @@ def _fit_and_report(
     if seed is not None:
         values["seed"] = seed
     if min_cluster_share is not None:
-        values["min_cluster_share"] = min_cluster_share
+        values["min_cluster_share"] = _share(min_cluster_share)
         values.pop("min_cluster_size", None)  # the share asked for on the command line wins
     try:
         params = TopicParams.from_mapping(values)

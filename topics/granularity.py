@@ -119,7 +119,7 @@ class GranularityChoice:
         )
         return (
             f"fine root causes of at least {self.min_cluster_size:,} documents: no group size "
-            f"up to {LARGEST_SHARE:.1%} of the documents left under {MAX_NOISE_SHARE:.0%} of "
+            f"up to {LARGEST_SHARE:.1%} of the documents left under {MAX_NOISE_SHARE:.1%} of "
             f"them outside its groups{evidence}"
         )
 

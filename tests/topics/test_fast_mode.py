@@ -153,6 +153,25 @@ def test_the_cli_share_of_the_smallest_root_cause_overrides_the_configured_size(
     assert "found as a group of at least 10 documents" in fitted.output
 
 
+def test_auto_on_the_cli_lets_the_fit_choose_over_a_configured_share(
+    fast_desk: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "critica.toml"
+    config.write_text("[topics.params]\nmin_cluster_share = 0.2\n", encoding="utf-8")
+    common = ["--config", str(config), "--warehouse", str(fast_desk), "topics", "fit"]
+
+    refused = CliRunner().invoke(app, [*common, "--min-cluster-share", "broad"])
+    assert refused.exit_code == 2 and "min_cluster_share must be a share" in refused.output
+
+    fitted = CliRunner().invoke(
+        app, [*common, "--min-cluster-share", "auto"], env={"COLUMNS": "200"}
+    )
+    assert fitted.exit_code == 0, fitted.output
+    # 160 documents: the smallest size tried is 5 (0.2 of them would be 32)
+    assert "found as a group of at least 5 documents" in fitted.output
+    assert "Granularity: " in fitted.output and "root causes of at least 5" in fitted.output
+
+
 def test_a_corpus_the_teacher_sample_holds_gives_a_plain_e5_model_assigned_with_e5(
     fast_desk: Path, embedder: SentenceAwareEmbedder
 ) -> None:
