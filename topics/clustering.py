@@ -21,7 +21,11 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 from topics.embedding import Embedder, Vectors, normalised
-from topics.granularity import GranularityChoice, GranularitySearchHDBSCAN
+from topics.granularity import (
+    GranularityChoice,
+    GranularitySearchHDBSCAN,
+    decide_on_sample,
+)
 from topics.model import (
     UNKNOWN_LANGUAGE,
     LanguageCentres,
@@ -35,6 +39,8 @@ REPRESENTATIVES: Final = 8
 LABEL_WORDS: Final = 3
 # Keywords per language only for languages with at least this many documents in the topic.
 MIN_DOCUMENTS_FOR_LANGUAGE_KEYWORDS: Final = 3
+# Fewer documents than this decide nothing on their own: the whole sample decides.
+MIN_DECISION_DOCUMENTS: Final = 200
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ def cluster_documents(
     params: TopicParams,
     embedder: Embedder,
     broad: bool | None = None,
+    decide_on: npt.NDArray[np.intp] | None = None,
 ) -> ClusteredDocuments:
     """Fit BERTopic on documents and describe the topics it finds.
 
@@ -92,6 +99,8 @@ def cluster_documents(
         embedder: The model that made ``vectors`` (BERTopic keeps it for word embeddings).
         broad: When the fit chooses the size from the corpus: broad or fine root causes as
             the model in use has them (a refit keeps them); None decides.
+        decide_on: Positions of the documents to decide broad or fine on, when not all of
+            them (the fast mode's teacher sample: e5's vectors, not the student's).
 
     Raises:
         ValueError: with fewer documents than the smallest root cause may have.
@@ -107,7 +116,21 @@ def cluster_documents(
     centres = LanguageCentres.learn(vectors, languages, params.language_centring)
     centred = centres.centre(vectors, languages)
     clustered = cluster_sample(len(texts), params)
-    model = build_topic_model(params, embedder, len(clustered), broad)
+    decision = (
+        decide_on_sample(
+            centred[decide_on],
+            neighbours=params.umap_neighbors,
+            components=params.umap_components,
+            min_samples=params.min_samples,
+            seed=params.seed,
+        )
+        if params.chooses_granularity
+        and broad is None
+        and decide_on is not None
+        and len(decide_on) >= MIN_DECISION_DOCUMENTS
+        else None
+    )
+    model = build_topic_model(params, embedder, len(clustered), broad, decision)
     min_cluster_size = params.cluster_size_for(len(clustered))
     found, strengths = model.fit_transform(
         [texts[i] for i in clustered], embeddings=centred[clustered]

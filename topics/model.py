@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from umap import UMAP
 
 from topics.embedding import Embedder, Vectors, normalised
-from topics.granularity import GranularitySearchHDBSCAN, fine_size
+from topics.granularity import GranularityChoice, GranularitySearchHDBSCAN, fine_size
 
 # Languages the demo and the product are written for; their stop words come from stopwordsiso.
 STOP_WORD_LANGUAGES: Final = ("en", "it", "es", "he", "de", "fr")
@@ -206,6 +206,7 @@ def build_topic_model(
     embedder: Embedder,
     document_count: int,
     broad: bool | None = None,
+    decision: GranularityChoice | None = None,
 ) -> BERTopic:
     """The BERTopic pipeline for complaints: UMAP, HDBSCAN, multilingual c-TF-IDF keywords.
 
@@ -215,6 +216,8 @@ def build_topic_model(
         document_count: Size of the training corpus (sets the default cluster size).
         broad: When the fit chooses the size: the decision to keep (broad or fine root
             causes, a refit keeps the model in use's); None decides from the corpus.
+        decision: When the fit chooses the size: a decision made on a sample of the corpus
+            (the fast mode's teacher sample), which wins over ``broad``.
     """
     from topics.embedding import BertopicEmbedder
 
@@ -231,7 +234,7 @@ def build_topic_model(
             n_jobs=1,
         ),
         hdbscan_model=(
-            GranularitySearchHDBSCAN(params.min_samples, broad)
+            GranularitySearchHDBSCAN(params.min_samples, broad, decision)
             if params.chooses_granularity
             else HDBSCAN(
                 min_cluster_size=cluster_size,

@@ -19,6 +19,7 @@ from typing import Final
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
@@ -34,7 +35,13 @@ from topics.embedding import (
     normalised,
 )
 from topics.embedding_cache import ProgressCallback, embed_with_cache, text_hash
-from topics.fast_mode import StudentEmbedder, embed_fast, load_student, save_student
+from topics.fast_mode import (
+    StudentEmbedder,
+    embed_fast,
+    load_student,
+    save_student,
+    teacher_sample,
+)
 from topics.granularity import BROAD_SHARE
 from topics.identity import IdMapping, match_root_causes, record_lineage
 from topics.model import LanguageCentres, TopicParams
@@ -163,7 +170,15 @@ def fit_root_causes(
         if previous is not None and chosen.chooses_granularity
         else None
     )
-    clustered = cluster_documents(documents, vectors, chosen, model_embedder, keep_broad)
+    # the fast mode decides broad or fine on e5's vectors, not on the student's blur of them
+    teacher_positions = (
+        _positions_of(texts, teacher_sample(texts, chosen.teacher_documents, chosen.seed))
+        if student is not None
+        else None
+    )
+    clustered = cluster_documents(
+        documents, vectors, chosen, model_embedder, keep_broad, teacher_positions
+    )
     created_at = clock()
     with open_for_writing(warehouse) as writer:
         version = _next_version(writer)
@@ -335,6 +350,11 @@ def current_model(connection: duckdb.DuckDBPyConnection) -> CurrentModel | None:
         model_path=Path(row[4]),
         root_causes=root_causes,
     )
+
+
+def _positions_of(texts: list[str], chosen: list[str]) -> npt.NDArray[np.intp]:
+    wanted = set(chosen)
+    return np.flatnonzero([text in wanted for text in texts])
 
 
 def kept_granularity(warehouse: Path, model: CurrentModel) -> bool | None:

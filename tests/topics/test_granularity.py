@@ -65,7 +65,9 @@ def test_clear_groups_are_broad_root_causes() -> None:
     assert len(set(clusterer.labels_.tolist()) - {-1}) == 8
     assert adjusted_rand_score(groups, clusterer.labels_) > 0.95
     assert clusterer.probabilities_.shape == (len(points),)
-    assert clusterer.choice.describe().startswith("broad root causes: 8 groups")
+    assert clusterer.choice.describe().startswith(
+        "broad root causes of at least 12 documents: 8 groups"
+    )
 
 
 def test_two_groups_cover_the_corpus_but_are_too_few_so_root_causes_stay_fine() -> None:
@@ -219,3 +221,38 @@ def test_a_model_fitted_with_a_fixed_share_counts_as_broad_from_one_percent(
         root_causes=pd.DataFrame(),
     )
     assert kept_granularity(tmp_path / "critica.duckdb", model) is broad
+
+
+def test_the_fast_mode_decides_on_its_teacher_sample_and_says_so(
+    embedder: SentenceAwareEmbedder,
+) -> None:
+    rng = np.random.default_rng(11)
+    directions = rng.normal(size=(8, 384))
+    vectors = np.vstack(
+        [direction + rng.normal(size=(150, 384)) * 0.35 for direction in directions]
+    ).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    words = ("refund", "courier", "callback", "password", "invoice", "outage", "rude", "tariff")
+    documents = pd.DataFrame(
+        {
+            "text": [f"{word} complaint {i}" for word in words for i in range(150)],
+            "language": ["en"] * 1_200,
+        }
+    )
+    teacher = np.sort(rng.choice(1_200, 300, replace=False))
+
+    clustered = cluster_documents(
+        documents, vectors, TopicParams(seed=3), embedder, decide_on=teacher
+    )
+    chosen = clustered.granularity
+    assert chosen is not None and chosen.decision is not None
+    assert chosen.decision.document_count == 300 and chosen.decision.broad and chosen.broad
+    assert chosen.min_cluster_size >= broad_size(1_200)
+    assert "decided on the 300 documents e5 embedded" in chosen.describe()
+    assert json.loads(json.dumps(chosen.as_dict()))["decision"]["document_count"] == 300
+
+    # too few teacher documents to decide on their own: the whole sample decides
+    few = cluster_documents(
+        documents, vectors, TopicParams(seed=3), embedder, decide_on=teacher[:50]
+    )
+    assert few.granularity is not None and few.granularity.decision is None
