@@ -306,11 +306,15 @@ def fit_critica(
     vectors: Vectors,
     embedder: Embedder,
     params: TopicParams | None = None,
+    decide_on: npt.NDArray[np.intp] | None = None,
 ) -> npt.NDArray[np.int64]:
-    """The product's fit, with its default parameters unless given others."""
+    """The product's fit, with its default parameters unless given others.
+
+    ``decide_on``: the documents the granularity is decided on (the fast mode's teacher sample).
+    """
     documents = pd.DataFrame({"text": labelled.texts, "language": labelled.languages})
     chosen = params or TopicParams(seed=SEED)
-    clustered = cluster_documents(documents, vectors, chosen, embedder)
+    clustered = cluster_documents(documents, vectors, chosen, embedder, decide_on=decide_on)
     if clustered.granularity is not None:
         print(f"    granularity: {clustered.granularity.describe()}", flush=True)
     return clustered.model_topics
@@ -341,8 +345,13 @@ def fit_critica_fast(
     with stopwatch() as elapsed:
         vectors, student, _ = hybrid_vectors(labelled.texts, chosen, teacher_vectors)
     measured.teacher_texts, measured.student_seconds = len(chosen), elapsed[0]
-    embedder = e5 if student is None else StudentEmbedder(student, FastEmbedding(e5).model_id)
-    return fit_critica(labelled, vectors, embedder)
+    if student is None:
+        return fit_critica(labelled, vectors, e5)
+    # as the product does: broad or fine decided on the teacher sample's e5 vectors
+    teacher = set(chosen)
+    decide_on = np.flatnonzero([text in teacher for text in labelled.texts])
+    embedder = StudentEmbedder(student, FastEmbedding(e5).model_id)
+    return fit_critica(labelled, vectors, embedder, decide_on=decide_on)
 
 
 def fit_bertopic_default(
