@@ -18,6 +18,10 @@ between many overlapping intents, not inside a few causes. So:
 - otherwise its complaints are many fine intents: the smallest root cause is ``FINE_SHARE``
   of the documents, and a manager merges what belongs together (curation).
 
+The fast mode decides on its teacher sample (:func:`decide_on_sample`), because the student's
+vectors blur the groups e5's show; a refit keeps the decision of the model in use
+(``topics.runs.kept_granularity``), so that ids stay stable when a window falls near the line.
+
 HDBSCAN costs a fraction of a second per size next to UMAP's seconds, so the search adds little
 to a fit (measured in docs/root-causes.md).
 """
