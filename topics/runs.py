@@ -404,11 +404,11 @@ def _write_version(
         insert into topics.model_versions (
             model_version, created_at, fit_kind, embedding_model, document_source, window_start,
             window_end, document_count, root_cause_count, outlier_share, kept_id_share,
-            parameters, library_versions, model_path, is_current, min_cluster_size
+            parameters, library_versions, model_path, is_current, min_cluster_size, granularity
         ) values (
             $version, $created_at, $kind, $embedding_model, $source, $start, $end, $documents,
             $root_causes, $outliers, $kept, $parameters, $libraries, $path, true,
-            $min_cluster_size
+            $min_cluster_size, $granularity
         )
         """,
         {
@@ -424,6 +424,9 @@ def _write_version(
             "outliers": clustered.outlier_share,
             "kept": mapping.kept_share,
             "min_cluster_size": clustered.min_cluster_size,
+            "granularity": (
+                None if clustered.granularity is None else clustered.granularity.describe()
+            ),
             "parameters": json.dumps(params.as_dict()),
             "libraries": json.dumps(_library_versions()),
             # relative to the warehouse's folder, so a copied or moved warehouse keeps its models

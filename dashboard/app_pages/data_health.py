@@ -123,9 +123,15 @@ else:
         f"{current['document_count']:,} documents with {current['embedding']}: "
         f"{current['root_cause_count']} root causes{smallest}, "
         f"{current['outlier_share']:.1%} left as outliers. Refits keep an id wherever the root "
-        "cause is the same. How fine root causes are is chosen from the complaints (the fit's "
-        "report says why); to fix it, set `min_cluster_share` in critica.toml."
+        "cause is the same."
     )
+    if isinstance(current["granularity"], str) and current["granularity"]:
+        st.caption(
+            f"How fine: {current['granularity']}. To fix it instead, set `min_cluster_share` "
+            "in critica.toml."
+        )
+    else:
+        st.caption("How fine: set in critica.toml (`min_cluster_share` or `min_cluster_size`).")
     downloadable_table(
         models,
         name="Root-cause model versions",
@@ -139,6 +145,9 @@ else:
             "min_cluster_size": st.column_config.NumberColumn(
                 "Smallest group",
                 help="The fewest documents a root cause was found with (min_cluster_size)",
+            ),
+            "granularity": st.column_config.TextColumn(
+                "Why that size", help="Broad or fine root causes, and what the fit saw"
             ),
             "root_cause_count": st.column_config.NumberColumn("Root causes"),
             "is_current": st.column_config.CheckboxColumn("In use"),

@@ -297,6 +297,9 @@ def test_data_health_shows_the_root_cause_model_in_use(
     assert models["min_cluster_size"].iloc[0] >= 5
     (caption,) = [c.value for c in app.caption if "Version 1 in use" in c.value]
     assert f"each found as a group of at least {models['min_cluster_size'].iloc[0]}" in caption
+    # the fit chose the size: the page says why, as `critica topics fit` printed it
+    (why,) = [c.value for c in app.caption if c.value.startswith("How fine: ")]
+    assert models["granularity"].iloc[0] in why and "root causes of at least" in why
 
 
 def test_data_health_without_a_root_cause_model_says_how_to_train_one(

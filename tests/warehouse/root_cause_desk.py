@@ -21,9 +21,13 @@ class RootCauseDesk(KpiWarehouse):
     def model_version(self, version: int, *, is_current: bool) -> None:
         self.con.execute(
             """
-            insert into topics.model_versions values (
+            insert into topics.model_versions (
+                model_version, created_at, fit_kind, embedding_model, document_source,
+                window_start, window_end, document_count, root_cause_count, outlier_share,
+                kept_id_share, parameters, library_versions, model_path, is_current
+            ) values (
                 $version, timestamp '2025-04-01 06:00', 'fit', 'test-model', 'both', null, null,
-                0, 0, 0.0, null, '{}', '{}', $path, $current, null
+                0, 0, 0.0, null, '{}', '{}', $path, $current
             )
             """,
             {"version": version, "path": f"models/v{version:04d}", "current": is_current},

@@ -52,6 +52,7 @@ ROOT_CAUSE_MODELS_SQL: Final = """
         window_end,
         document_count,
         min_cluster_size,
+        granularity,
         root_cause_count,
         outlier_share,
         kept_id_share,
