@@ -30,6 +30,7 @@ from topics.model import (
     UNKNOWN_LANGUAGE,
     LanguageCentres,
     TopicParams,
+    build_reducer,
     build_topic_model,
     build_vectorizer,
 )
@@ -118,11 +119,7 @@ def cluster_documents(
     clustered = cluster_sample(len(texts), params)
     decision = (
         decide_on_sample(
-            centred[decide_on],
-            neighbours=params.umap_neighbors,
-            components=params.umap_components,
-            min_samples=params.min_samples,
-            seed=params.seed,
+            centred[decide_on], build_reducer(params, len(decide_on)), params.min_samples
         )
         if params.chooses_granularity
         and broad is None

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -45,10 +45,18 @@ BROAD_SHARE: Final = 0.01
 # The largest size tried.
 LARGEST_SHARE: Final = 0.025
 MIN_SIZE: Final = 5
-# Measured (docs/root-causes.md): the demo's complaints are covered with 0-5.1% noise at every
+# Measured (docs/root-causes.md): the demo's complaints are covered with 2-5.1% noise at every
 # seed, banking77's queries never with less than 5.9%.
 MAX_NOISE_SHARE: Final = 0.055
 MIN_TOPICS: Final = 5
+
+
+class Reducer(Protocol):
+    """What reduces the vectors before HDBSCAN (UMAP, built by topics.model.build_reducer)."""
+
+    def fit_transform(self, vectors: npt.NDArray[np.floating[Any]]) -> Any:
+        """Reduced vectors, one row per input row."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -233,30 +241,15 @@ def pick_size(
 
 
 def decide_on_sample(
-    centred: npt.NDArray[np.floating[Any]],
-    *,
-    neighbours: int,
-    components: int,
-    min_samples: int | None,
-    seed: int,
+    centred: npt.NDArray[np.floating[Any]], reducer: Reducer, min_samples: int | None
 ) -> GranularityChoice:
-    """Broad or fine, decided on a sample with its own UMAP reduction (the fit's settings).
+    """Broad or fine, decided on a sample with its own reduction (the fit's UMAP settings).
 
     The fast mode decides on its teacher sample: e5's vectors. On 100,000 demo complaints, 96%
     of them placed by the student, HDBSCAN left at least 12% noise at every size (fine root
     causes, NMI 0.637), where the same corpus's e5 vectors are covered (docs/root-causes.md).
     """
-    from umap import UMAP
-
-    reduced = UMAP(
-        n_neighbors=min(neighbours, max(2, len(centred) - 1)),
-        n_components=components,
-        min_dist=0.0,
-        metric="cosine",
-        random_state=seed,
-        n_jobs=1,
-    ).fit_transform(centred)
-    return choose_granularity(np.asarray(reduced), min_samples)
+    return choose_granularity(np.asarray(reducer.fit_transform(centred)), min_samples)
 
 
 class GranularitySearchHDBSCAN:

@@ -201,6 +201,19 @@ def build_vectorizer() -> CountVectorizer:
     )
 
 
+def build_reducer(params: TopicParams, document_count: int) -> UMAP:
+    """The UMAP reduction HDBSCAN clusters: the model's, and the fast mode's teacher decision's."""
+    return UMAP(
+        n_neighbors=min(params.umap_neighbors, max(2, document_count - 1)),
+        n_components=params.umap_components,
+        min_dist=0.0,
+        metric="cosine",
+        random_state=params.seed,
+        # with a random_state UMAP runs on one thread anyway; saying so silences its warning
+        n_jobs=1,
+    )
+
+
 def build_topic_model(
     params: TopicParams,
     embedder: Embedder,
@@ -224,15 +237,7 @@ def build_topic_model(
     cluster_size = params.cluster_size_for(document_count)
     return BERTopic(
         embedding_model=BertopicEmbedder(embedder),
-        umap_model=UMAP(
-            n_neighbors=min(params.umap_neighbors, max(2, document_count - 1)),
-            n_components=params.umap_components,
-            min_dist=0.0,
-            metric="cosine",
-            random_state=params.seed,
-            # with a random_state UMAP runs on one thread anyway; saying so silences its warning
-            n_jobs=1,
-        ),
+        umap_model=build_reducer(params, document_count),
         hdbscan_model=(
             GranularitySearchHDBSCAN(params.min_samples, broad, decision)
             if params.chooses_granularity
