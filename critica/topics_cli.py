@@ -27,6 +27,11 @@ console = Console()
 errors = Console(stderr=True)
 
 Source = Literal["tickets", "comments", "both"]
+_REDECIDE_OPTION = typer.Option(
+    "--redecide",
+    help="With the size chosen from the corpus (auto), decide broad or fine root causes "
+    "afresh instead of keeping the model in use's decision (ids may change more).",
+)
 _SHARE_OPTION = typer.Option(
     help="Smallest root cause as a share of the documents, instead of critica.toml's "
     "(0.01: broad causes; 0.003: fine-grained intents; auto, the default: chosen from the "
@@ -70,6 +75,7 @@ def fit(
     until: Annotated[str | None, typer.Option(help="Training window end (exclusive).")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (same seed, same topics).")] = None,
     min_cluster_share: Annotated[str | None, _SHARE_OPTION] = None,
+    redecide: Annotated[bool, _REDECIDE_OPTION] = False,
 ) -> None:
     """Train the root-cause model; when one exists this is a refit that keeps ids."""
     _fit_and_report(
@@ -80,6 +86,7 @@ def fit(
         until=_moment(until),
         seed=seed,
         min_cluster_share=min_cluster_share,
+        redecide=redecide,
     )
 
 
@@ -89,6 +96,7 @@ def refit(
     since: Annotated[str | None, typer.Option(help="New training window start.")] = None,
     until: Annotated[str | None, typer.Option(help="New training window end (exclusive).")] = None,
     min_cluster_share: Annotated[str | None, _SHARE_OPTION] = None,
+    redecide: Annotated[bool, _REDECIDE_OPTION] = False,
 ) -> None:
     """Retrain on a new window and map the new topics onto the ids in use."""
     fit(
@@ -98,6 +106,7 @@ def refit(
         until=until,
         seed=None,
         min_cluster_share=min_cluster_share,
+        redecide=redecide,
     )
 
 
@@ -124,6 +133,7 @@ def _fit_and_report(
     until: datetime | None = None,
     seed: int | None = None,
     min_cluster_share: str | None = None,
+    redecide: bool = False,
 ) -> None:
     _numba_cache()
     from topics.embedding import DEFAULT_EMBEDDING_MODEL, FastEmbedding, embedder_from_name
@@ -150,6 +160,7 @@ def _fit_and_report(
                 window_start=since,
                 window_end=until,
                 on_progress=advance,
+                redecide_granularity=redecide,
             )
     except (ValueError, FileNotFoundError) as bad:
         errors.print(f"[red]{bad}[/red]")

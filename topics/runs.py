@@ -109,6 +109,7 @@ def fit_root_causes(
     window_end: datetime | None = None,
     on_progress: ProgressCallback | None = None,
     now: Callable[[], datetime] | None = None,
+    redecide_granularity: bool = False,
 ) -> FitResult:
     """Train a model on the window, or retrain and keep the ids in use when one exists.
 
@@ -126,6 +127,8 @@ def fit_root_causes(
         window_end: Training window end (UTC, exclusive).
         on_progress: Embedding progress callback (done, total).
         now: Clock, for reproducible timestamps in tests.
+        redecide_granularity: When the fit chooses the size from the corpus, decide broad or
+            fine afresh instead of keeping the model in use's decision.
 
     Returns:
         The new model version and its figures.
@@ -167,7 +170,7 @@ def fit_root_causes(
     # a refit keeps broad or fine root causes as the model in use has them: ids stay stable
     keep_broad = (
         kept_granularity(warehouse, previous)
-        if previous is not None and chosen.chooses_granularity
+        if previous is not None and chosen.chooses_granularity and not redecide_granularity
         else None
     )
     # the fast mode decides broad or fine on e5's vectors, not on the student's blur of them

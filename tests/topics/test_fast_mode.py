@@ -171,6 +171,17 @@ def test_auto_on_the_cli_lets_the_fit_choose_over_a_configured_share(
     assert "found as a group of at least 5 documents" in fitted.output
     assert "Granularity: " in fitted.output and "root causes of at least 5" in fitted.output
 
+    # a refit keeps the model in use's decision, unless asked to decide afresh
+    kept = CliRunner().invoke(app, [*common, "--min-cluster-share", "auto"], env={"COLUMNS": "200"})
+    assert kept.exit_code == 0, kept.output
+    assert "as in the model in use" in " ".join(kept.output.split())
+    redecided = CliRunner().invoke(
+        app, [*common, "--min-cluster-share", "auto", "--redecide"], env={"COLUMNS": "200"}
+    )
+    assert redecided.exit_code == 0, redecided.output
+    assert "Granularity: " in redecided.output
+    assert "as in the model in use" not in " ".join(redecided.output.split())
+
 
 def test_a_corpus_the_teacher_sample_holds_gives_a_plain_e5_model_assigned_with_e5(
     fast_desk: Path, embedder: SentenceAwareEmbedder
