@@ -88,7 +88,12 @@ from topics.embedding import (
     Vectors,
 )
 from topics.embedding_cache import embed_with_cache
-from topics.fast_mode import StudentEmbedder, hybrid_vectors, teacher_sample
+from topics.fast_mode import (
+    StudentEmbedder,
+    hybrid_vectors,
+    teacher_positions,
+    teacher_sample,
+)
 from topics.model import TopicParams
 from topics.runs import assign_root_causes, fit_root_causes
 from warehouse.store import open_for_reading, open_for_writing
@@ -348,10 +353,10 @@ def fit_critica_fast(
     if student is None:
         return fit_critica(labelled, vectors, e5)
     # as the product does: broad or fine decided on the teacher sample's e5 vectors
-    teacher = set(chosen)
-    decide_on = np.flatnonzero([text in teacher for text in labelled.texts])
     embedder = StudentEmbedder(student, FastEmbedding(e5).model_id)
-    return fit_critica(labelled, vectors, embedder, decide_on=decide_on)
+    return fit_critica(
+        labelled, vectors, embedder, decide_on=teacher_positions(labelled.texts, chosen)
+    )
 
 
 def fit_bertopic_default(

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from topics.corpus_student import CorpusStudent
 from topics.embedding import FastEmbedding, Vectors
@@ -119,6 +120,12 @@ def teacher_sample(texts: Sequence[str], teacher_documents: int, seed: int) -> l
     rng = np.random.default_rng(seed)
     picked = np.sort(rng.choice(len(by_hash), teacher_documents, replace=False))
     return [by_hash[int(i)] for i in picked]
+
+
+def teacher_positions(texts: Sequence[str], teacher_texts: Sequence[str]) -> npt.NDArray[np.intp]:
+    """Positions of the documents whose text is in the teacher sample (e5's vectors)."""
+    teacher = set(teacher_texts)
+    return np.flatnonzero([text in teacher for text in texts])
 
 
 def hybrid_vectors(

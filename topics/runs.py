@@ -19,7 +19,6 @@ from typing import Final
 
 import duckdb
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
@@ -40,6 +39,7 @@ from topics.fast_mode import (
     embed_fast,
     load_student,
     save_student,
+    teacher_positions,
     teacher_sample,
 )
 from topics.granularity import BROAD_SHARE
@@ -174,14 +174,12 @@ def fit_root_causes(
         else None
     )
     # the fast mode decides broad or fine on e5's vectors, not on the student's blur of them
-    teacher_positions = (
-        _positions_of(texts, teacher_sample(texts, chosen.teacher_documents, chosen.seed))
+    decide_on = (
+        teacher_positions(texts, teacher_sample(texts, chosen.teacher_documents, chosen.seed))
         if student is not None
         else None
     )
-    clustered = cluster_documents(
-        documents, vectors, chosen, model_embedder, keep_broad, teacher_positions
-    )
+    clustered = cluster_documents(documents, vectors, chosen, model_embedder, keep_broad, decide_on)
     created_at = clock()
     with open_for_writing(warehouse) as writer:
         version = _next_version(writer)
@@ -353,11 +351,6 @@ def current_model(connection: duckdb.DuckDBPyConnection) -> CurrentModel | None:
         model_path=Path(row[4]),
         root_causes=root_causes,
     )
-
-
-def _positions_of(texts: list[str], chosen: list[str]) -> npt.NDArray[np.intp]:
-    wanted = set(chosen)
-    return np.flatnonzero([text in wanted for text in texts])
 
 
 def kept_granularity(warehouse: Path, model: CurrentModel) -> bool | None:

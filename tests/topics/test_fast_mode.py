@@ -135,12 +135,17 @@ def test_the_cli_fits_in_the_fast_mode_the_configuration_names_and_assigns_with_
     assert "Assigned 40 new documents with model version 1" in assigned.output
 
 
+def _fit_command(warehouse: Path, folder: Path, params_toml: str) -> list[str]:
+    """``critica topics fit`` on the warehouse, with critica.toml's [topics.params] as given."""
+    config = folder / "critica.toml"
+    config.write_text(f"[topics.params]\n{params_toml}", encoding="utf-8")
+    return ["--config", str(config), "--warehouse", str(warehouse), "topics", "fit"]
+
+
 def test_the_cli_share_of_the_smallest_root_cause_overrides_the_configured_size(
     fast_desk: Path, tmp_path: Path
 ) -> None:
-    config = tmp_path / "critica.toml"
-    config.write_text("[topics.params]\nmin_cluster_size = 30\nmin_samples = 3\n", encoding="utf-8")
-    common = ["--config", str(config), "--warehouse", str(fast_desk), "topics", "fit"]
+    common = _fit_command(fast_desk, tmp_path, "min_cluster_size = 30\nmin_samples = 3\n")
 
     refused = CliRunner().invoke(app, [*common, "--min-cluster-share", "0.9"])
     assert refused.exit_code == 2 and "min_cluster_share" in refused.output
@@ -156,9 +161,7 @@ def test_the_cli_share_of_the_smallest_root_cause_overrides_the_configured_size(
 def test_auto_on_the_cli_lets_the_fit_choose_over_a_configured_share(
     fast_desk: Path, tmp_path: Path
 ) -> None:
-    config = tmp_path / "critica.toml"
-    config.write_text("[topics.params]\nmin_cluster_share = 0.2\n", encoding="utf-8")
-    common = ["--config", str(config), "--warehouse", str(fast_desk), "topics", "fit"]
+    common = _fit_command(fast_desk, tmp_path, "min_cluster_share = 0.2\n")
 
     refused = CliRunner().invoke(app, [*common, "--min-cluster-share", "broad"])
     assert refused.exit_code == 2 and "min_cluster_share must be a share" in refused.output

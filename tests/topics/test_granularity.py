@@ -152,28 +152,46 @@ def test_no_size_tried_is_an_error() -> None:
         pick_size([], 100)
 
 
-def test_a_fit_with_the_default_parameters_chooses_its_size_and_keeps_the_evidence(
-    embedder: SentenceAwareEmbedder,
-) -> None:
-    # eight causes, each with its own words and its own direction in the embedding space
+CAUSE_WORDS: Final = (
+    "refund",
+    "courier",
+    "callback",
+    "password",
+    "invoice",
+    "outage",
+    "rude",
+    "tariff",
+)
+
+
+def _eight_causes(per_cause: int) -> tuple[pd.DataFrame, npt.NDArray[np.float32]]:
+    """Eight causes, each with its own word and its own direction in the embedding space."""
     rng = np.random.default_rng(11)
-    directions = rng.normal(size=(8, 384))
+    directions = rng.normal(size=(len(CAUSE_WORDS), 384))
     vectors = np.vstack(
-        [direction + rng.normal(size=(120, 384)) * 0.35 for direction in directions]
+        [direction + rng.normal(size=(per_cause, 384)) * 0.35 for direction in directions]
     ).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    words = ("refund", "courier", "callback", "password", "invoice", "outage", "rude", "tariff")
     documents = pd.DataFrame(
         {
-            "text": [f"{word} problem report {i}" for word in words for i in range(120)],
+            "text": [
+                f"{word} problem report {i}" for word in CAUSE_WORDS for i in range(per_cause)
+            ],
             "language": ["en"] * len(vectors),
         }
     )
+    return documents, vectors
+
+
+def test_a_fit_with_the_default_parameters_chooses_its_size_and_keeps_the_evidence(
+    embedder: SentenceAwareEmbedder,
+) -> None:
+    documents, vectors = _eight_causes(per_cause=120)
     clustered = cluster_documents(documents, vectors, TopicParams(seed=3), embedder)
     assert clustered.granularity is not None and clustered.granularity.broad
     assert clustered.min_cluster_size == clustered.granularity.min_cluster_size
     assert len(clustered.topics) == 8
-    assert {t.label.split(",")[0] for t in clustered.topics} == set(words)
+    assert {t.label.split(",")[0] for t in clustered.topics} == set(CAUSE_WORDS)
 
 
 def test_a_kept_decision_wins_over_the_corpus_in_both_directions() -> None:
@@ -226,20 +244,8 @@ def test_a_model_fitted_with_a_fixed_share_counts_as_broad_from_one_percent(
 def test_the_fast_mode_decides_on_its_teacher_sample_and_says_so(
     embedder: SentenceAwareEmbedder,
 ) -> None:
-    rng = np.random.default_rng(11)
-    directions = rng.normal(size=(8, 384))
-    vectors = np.vstack(
-        [direction + rng.normal(size=(150, 384)) * 0.35 for direction in directions]
-    ).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    words = ("refund", "courier", "callback", "password", "invoice", "outage", "rude", "tariff")
-    documents = pd.DataFrame(
-        {
-            "text": [f"{word} complaint {i}" for word in words for i in range(150)],
-            "language": ["en"] * 1_200,
-        }
-    )
-    teacher = np.sort(rng.choice(1_200, 300, replace=False))
+    documents, vectors = _eight_causes(per_cause=150)
+    teacher = np.sort(np.random.default_rng(12).choice(1_200, 300, replace=False))
 
     clustered = cluster_documents(
         documents, vectors, TopicParams(seed=3), embedder, decide_on=teacher
