@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
@@ -17,6 +18,8 @@ from sklearn.metrics import adjusted_rand_score
 from topics.clustering import cluster_documents
 from topics.embedding import SentenceAwareEmbedder
 from topics.granularity import (
+    BROAD_SHARE,
+    FINE_SHARE,
     MAX_NOISE_SHARE,
     MIN_TOPICS,
     GranularitySearchHDBSCAN,
@@ -126,7 +129,7 @@ def test_broad_root_causes_are_never_finer_than_the_covering_size() -> None:
 def test_many_overlapping_intents_get_fine_root_causes() -> None:
     choice = pick_size(INTENT_STEPS, 3_000)
     assert not choice.broad and choice.min_cluster_size == 8
-    assert "the least noise was 7%, with 19 groups of at least 64" in choice.describe()
+    assert "the least noise was 7.0%, with 19 groups of at least 64" in choice.describe()
 
 
 @pytest.mark.parametrize(
@@ -145,6 +148,57 @@ def test_the_evidence_is_kept_for_the_model_folder() -> None:
     stored = json.loads(json.dumps(pick_size(DEMO_STEPS, 5_858).as_dict()))
     assert stored["min_cluster_size"] == 59 and stored["broad"] is True
     assert [s["min_cluster_size"] for s in stored["steps"]] == [15, 21, 30, 42, 60, 85, 120]
+
+
+# held-out demo complaints (1,500, 12 causes): never covered, but within a point of the line
+NEAR_FINE_STEPS: Final = [
+    _step(5, 73, 0.159),
+    _step(7, 70, 0.168),
+    _step(10, 42, 0.128),
+    _step(14, 21, 0.074),
+    _step(20, 16, 0.062),
+    _step(28, 13, 0.063),
+]
+
+
+def test_a_decision_far_from_the_line_says_nothing_more() -> None:
+    for choice in (pick_size(DEMO_STEPS, 5_858), pick_size(INTENT_STEPS, 3_000)):
+        assert not choice.borderline
+        assert choice.caution() == "" and "Close to the line" not in choice.describe()
+        assert json.loads(json.dumps(choice.as_dict()))["borderline"] is False
+
+
+def test_fine_root_causes_near_the_line_say_how_to_get_broad_ones() -> None:
+    choice = pick_size(NEAR_FINE_STEPS, 1_500)
+    assert not choice.broad and choice.borderline
+    # the size that came closest, 20 of 1,500 documents, is above the 1% of broad causes
+    assert choice.other_share() == pytest.approx(0.0133)
+    assert choice.describe().endswith(
+        "the least noise was 6.2%, with 16 groups of at least 20. Close to the line (within 1 "
+        "point of 5.5% noise): broad root causes may suit this desk as well; compare with "
+        "critica topics refit --min-cluster-share 0.0133"
+    )
+    # never below broad root causes' 1%
+    small = pick_size([_step(5, 60, 0.2), _step(7, 30, MAX_NOISE_SHARE + 0.005)], 1_500)
+    assert small.borderline and small.other_share() == BROAD_SHARE
+
+
+def test_broad_root_causes_near_the_line_say_how_to_get_fine_ones() -> None:
+    choice = pick_size([_step(8, 130, 0.14), _step(30, 14, MAX_NOISE_SHARE - 0.004)], 3_000)
+    assert choice.broad and choice.borderline and choice.other_share() == FINE_SHARE
+    assert "fine root causes may suit this desk as well" in choice.describe()
+    assert "--min-cluster-share 0.0025" in choice.describe()
+
+
+def test_a_kept_decision_is_not_judged_borderline_again() -> None:
+    assert not pick_size(NEAR_FINE_STEPS, 1_500, broad=False).borderline
+
+
+def test_the_fast_mode_is_borderline_when_its_teacher_decision_is() -> None:
+    teacher = pick_size(NEAR_FINE_STEPS, 1_500)
+    chosen = replace(pick_size(INTENT_STEPS, 6_000, broad=False), kept=False, decision=teacher)
+    assert chosen.borderline and chosen.other_share() == pytest.approx(0.0133)
+    assert chosen.describe().endswith("--min-cluster-share 0.0133")
 
 
 def test_no_size_tried_is_an_error() -> None:
