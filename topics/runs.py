@@ -280,15 +280,25 @@ def assign_root_causes(
     centres = LanguageCentres.from_arrays(dict(np.load(saved / "centres.npz")))
     languages = [lang if isinstance(lang, str) else None for lang in documents["language"]]
     centred = centres.centre(vectors, languages)
-    live = model.root_causes[~model.root_causes["is_merged"]]
+    # A merged root cause's centre is still searched, and its complaints join the root cause
+    # it was merged into: a merge decides where that kind of complaint goes from now on.
+    joins = merge_targets(model.root_causes)
     centroids = {
         int(cause): normalised(np.asarray([centroid], dtype=np.float32))[0]
-        for cause, centroid in zip(live["root_cause_id"], live["centroid"], strict=True)
+        for cause, centroid in zip(
+            model.root_causes["root_cause_id"], model.root_causes["centroid"], strict=True
+        )
+        if int(cause) in joins
     }
-    nearest, similarity = nearest_centre(centred, centroids, model.params.outlier_similarity)
+    found, similarity = nearest_centre(centred, centroids, model.params.outlier_similarity)
+    nearest = [OUTLIER if cause == OUTLIER else joins[cause] for cause in found]
     assignments = documents.assign(
         root_cause_id=pd.array(
             [None if topic == OUTLIER else topic for topic in nearest], dtype="Int64"
+        ),
+        # what the model said, as for the fit's documents: a refit matches root causes on it
+        model_root_cause_id=pd.array(
+            [None if topic == OUTLIER else topic for topic in found], dtype="Int64"
         ),
         probability=similarity,
         assigned_by="assign",
@@ -337,9 +347,18 @@ def current_model(connection: duckdb.DuckDBPyConnection) -> CurrentModel | None:
     version = int(row[0])
     root_causes = connection.execute(
         """
-        select root_cause_id, model_topic, label, centroid, document_count, origin, status,
-            status = 'merged' as is_merged
-        from topics.root_causes where model_version = $v order by root_cause_id
+        with merges as (
+            -- the first merge of a cause is the one that moved its documents
+            select root_cause_id, arg_min(related_root_cause_ids[1], rowid) as merged_into
+            from topics.root_cause_lineage
+            where model_version = $v and event = 'merged'
+            group by root_cause_id
+        )
+        select r.root_cause_id, r.model_topic, r.label, r.centroid, r.document_count,
+            r.origin, r.status, r.status = 'merged' as is_merged, m.merged_into
+        from topics.root_causes as r
+        left join merges as m using (root_cause_id)
+        where r.model_version = $v order by r.root_cause_id
         """,
         {"v": version},
     ).df()
@@ -351,6 +370,42 @@ def current_model(connection: duckdb.DuckDBPyConnection) -> CurrentModel | None:
         model_path=Path(row[4]),
         root_causes=root_causes,
     )
+
+
+def merge_targets(root_causes: pd.DataFrame) -> dict[int, int]:
+    """The root cause each root cause's complaints go to: itself, or where it was merged.
+
+    Merges chain (A into B, then B into C: A's complaints go to C). A merged cause whose chain
+    does not end in a cause that is not merged (a cycle, or no target recorded) is left out.
+
+    Args:
+        root_causes: ``root_cause_id``, ``is_merged`` and ``merged_into``, as
+            :func:`current_model` reads them.
+    """
+    merged_into = {
+        int(cause): None if pd.isna(into) else int(into)
+        for cause, merged, into in zip(
+            root_causes["root_cause_id"],
+            root_causes["is_merged"],
+            root_causes["merged_into"],
+            strict=True,
+        )
+        if merged
+    }
+    known = {int(cause) for cause in root_causes["root_cause_id"]}
+    targets: dict[int, int] = {}
+    for cause in known:
+        seen = {cause}
+        current: int | None = cause
+        while current is not None and current in merged_into:
+            current = merged_into[current]
+            if current in seen:
+                current = None
+            elif current is not None:
+                seen.add(current)
+        if current is not None and current in known:
+            targets[cause] = current
+    return targets
 
 
 def kept_granularity(warehouse: Path, model: CurrentModel) -> bool | None:
@@ -494,6 +549,14 @@ def _insert_assignments(
     causes = pa.array(
         [None if pd.isna(v) else int(v) for v in assignments["root_cause_id"]], pa.int32()
     )
+    model_causes = (
+        pa.array(
+            [None if pd.isna(v) else int(v) for v in assignments["model_root_cause_id"]],
+            pa.int32(),
+        )
+        if "model_root_cause_id" in assignments
+        else causes
+    )
     table = pa.table(
         {
             "model_version": pa.array([version] * len(assignments), pa.int32()),
@@ -503,7 +566,7 @@ def _insert_assignments(
             "record_id": assignments["record_id"].astype(str).tolist(),
             "text_hash": assignments["text_hash"].tolist(),
             "root_cause_id": causes,
-            "model_root_cause_id": causes,
+            "model_root_cause_id": model_causes,
             "probability": pa.array([float(v) for v in assignments["probability"]], pa.float64()),
             "assigned_by": [str(v) for v in assignments["assigned_by"]],
             "assigned_at": pa.array([at] * len(assignments), pa.timestamp("us")),

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
 from contextlib import closing
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from tests.topics.conftest import PARAMS, complaints, insert_tickets
+from topics.curation import apply_event
 from topics.embedding import SentenceAwareEmbedder
-from topics.runs import FitResult, assign_root_causes, fit_root_causes
-from warehouse.store import WarehouseLocation, open_for_reading
-from warehouse.workspace import open_workspace, record_curation_event
+from topics.runs import FitResult, assign_root_causes, fit_root_causes, merge_targets
+from warehouse.store import WarehouseLocation, open_for_reading, open_for_writing
+from warehouse.workspace import curation_events, open_workspace, record_curation_event
 
 
 def assignments(warehouse: Path, version: int | None = None) -> pd.DataFrame:
@@ -174,6 +178,71 @@ def test_renames_merges_and_exclusions_survive_a_refit(
     current = assignments(desk)
     assert merged not in set(current["root_cause_id"].dropna())
     assert result.kept_id_share == 1.0
+
+
+def _copy_desk(desk: Path, folder: Path) -> Path:
+    folder.mkdir()
+    for item in desk.parent.iterdir():
+        if item.is_dir():
+            shutil.copytree(item, folder / item.name)
+        elif not item.name.endswith(".lock") and item.parent != folder:
+            shutil.copy(item, folder / item.name)
+    return folder / desk.name
+
+
+def test_complaints_like_a_merged_root_cause_join_the_one_it_was_merged_into(
+    desk: Path, embedder: SentenceAwareEmbedder, tmp_path: Path
+) -> None:
+    insert_tickets(desk, complaints(seed=99, count=2, first_id=5000))
+    unmerged = _copy_desk(desk, tmp_path / "unmerged")
+    assign_root_causes(unmerged, embedder)
+    before = assignments(unmerged).set_index("ticket_id")["root_cause_id"]
+    new_before = before[before.index.astype(int) >= 5000]
+    merged = int(new_before.mode().iloc[0])
+    # merge into the root cause least like it, so that no nearest-centre accident can pass
+    causes = root_causes(desk).set_index("root_cause_id")
+    centroid = np.asarray(causes.loc[merged, "centroid"])
+    others = causes.drop(index=merged)
+    target = int(
+        min(others.index, key=lambda cause: float(np.dot(centroid, others.loc[cause, "centroid"])))
+    )
+    with open_workspace(WarehouseLocation(desk).workspace_path) as workspace:
+        event_id = record_curation_event(
+            workspace, author="ana", action="merge", root_cause_id=merged, payload={"into": target}
+        )
+        event = next(e for e in curation_events(workspace) if e.event_id == event_id)
+    with open_for_writing(desk) as writer:
+        apply_event(writer, desk, 1, event, datetime(2026, 12, 5))
+
+    assign_root_causes(desk, embedder)
+
+    after = assignments(desk).set_index("ticket_id")["root_cause_id"]
+    new_after = after[after.index.astype(int) >= 5000]
+    would_have_merged = new_before == merged
+    assert would_have_merged.sum() >= 2
+    # before the fix they became outliers: the merged centre was no longer searched
+    assert new_after[would_have_merged].fillna(-1).eq(target).all()
+    pd.testing.assert_series_equal(new_after[~would_have_merged], new_before[~would_have_merged])
+    assert merged not in set(after.dropna())
+    with closing(open_for_reading(desk)) as reader:
+        said = reader.execute(
+            "select distinct model_root_cause_id from topics.document_root_causes "
+            "where record_id::int >= 5000 and root_cause_id = $target",
+            {"target": target},
+        ).fetchall()
+    assert {cause for (cause,) in said} >= {merged}  # what the model said is kept for refits
+
+
+def test_merges_chain_and_a_cycle_of_merges_leads_nowhere() -> None:
+    causes = pd.DataFrame(
+        {
+            "root_cause_id": [1, 2, 3, 4, 5, 6, 7],
+            "is_merged": [True, True, False, True, True, False, True],
+            "merged_into": [2, 3, None, 5, 4, None, None],
+        }
+    )
+    # 1 into 2 into 3; 4 and 5 into each other; 7 merged with no target recorded
+    assert merge_targets(causes) == {1: 3, 2: 3, 3: 3, 6: 6}
 
 
 def test_a_split_makes_two_root_causes_and_keeps_the_new_id_on_refit(
