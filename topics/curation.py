@@ -184,11 +184,14 @@ def _split(
             """,
             {"new_id": new_id, "at": at, "v": version, "members": members},
         )
-    kept = int((labels == order[0]).sum())
+    kept = labels == order[0]
+    # The kept part's centre is its own: assign compares new complaints with it, and the whole
+    # cause's centre lies between the parts.
+    kept_centroid = normalised(vectors[kept].mean(axis=0, keepdims=True))[0]
     writer.execute(
-        "update topics.root_causes set document_count = $n "
+        "update topics.root_causes set document_count = $n, centroid = $centroid "
         "where model_version = $v and root_cause_id = $id",
-        {"n": kept, "v": version, "id": cause},
+        {"n": int(kept.sum()), "centroid": kept_centroid.tolist(), "v": version, "id": cause},
     )
     return new_ids
 
