@@ -441,6 +441,13 @@ TICKETS_PER_PAGE: Final = 50
 
 
 @_cache
+def similar_root_causes(source: Source, root_cause_id: int) -> pd.DataFrame:
+    """The other root causes shown today, the most alike this one first (what to merge into)."""
+    with _cursor(source) as cursor:
+        return root_causes.similar_root_causes(cursor, root_cause_id)
+
+
+@_cache
 def root_cause_lineage(source: Source, root_cause_id: int) -> pd.DataFrame:
     """What happened to a root cause across fits and curation."""
     with _cursor(source) as cursor:

@@ -240,11 +240,25 @@ with curate_tab:
     if action == "rename":
         new_label = st.text_input("New label", value=labels[root_cause_id], key="curation_label")
     elif action == "merge":
+        alike = data.similar_root_causes(view.source, root_cause_id)
+        similarity = dict(zip(alike["root_cause_id"].astype(int), alike["similarity"], strict=True))
+        # the most alike first: the fragments of one cause are each other's nearest
+        ordered = [other for other in similarity if other in labels] + [
+            other for other in others if other not in similarity
+        ]
         into = st.selectbox(
             "Merge into",
-            others,
-            format_func=lambda other: f"{labels[other]} (#{other})",
+            ordered,
+            format_func=lambda other: (
+                f"{labels[other]} (#{other})"
+                + (f" · {similarity[other]:.2f} alike" if other in similarity else "")
+            ),
             key="curation_into",
+        )
+        st.caption(
+            "The most alike first, by how close the root causes' complaints lie (cosine "
+            "similarity of their centres, 1 the same): a root cause that came out in pieces "
+            "has them at the top."
         )
     else:
         # "Preview the suggested N parts" sets the number before the input is drawn again

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tests.dashboard.conftest import copy_of
 from warehouse.kpis import KPIS, kpi_table
 from warehouse.queries.data_health import data_coverage, last_full_month
 from warehouse.queries.difficult_contacts import knowledge_gaps
+from warehouse.queries.root_causes import similar_root_causes
 from warehouse.queries.segments import segment_values
 from warehouse.store import WarehouseLocation, open_for_reading
 from warehouse.workspace import open_workspace
@@ -300,6 +302,27 @@ def test_data_health_shows_the_root_cause_model_in_use(
     # the fit chose the size: the page says why, as `critica topics fit` printed it
     (why,) = [c.value for c in app.caption if c.value.startswith("How fine: ")]
     assert models["granularity"].iloc[0] in why and "root causes of at least" in why
+
+
+def test_merging_offers_the_most_alike_root_causes_first(
+    demo_desk_with_root_causes: Path, open_page: OpenPage, tmp_path: Path
+) -> None:
+    warehouse = copy_of(demo_desk_with_root_causes, tmp_path / "rc")
+    app = open_page(warehouse, "Root causes")
+    app.radio(key="curation_action").set_value("merge").run()
+
+    assert not app.exception
+    chosen = int(app.selectbox(key="root_cause").value)
+    with closing(open_for_reading(warehouse)) as reader:
+        expected = similar_root_causes(reader, chosen)
+    into = app.selectbox(key="curation_into")
+    offered = [int(option.split("(#")[1].split(")")[0]) for option in into.options]
+    assert offered == expected["root_cause_id"].tolist() and chosen not in offered
+    first = expected.iloc[0]
+    assert into.options[0] == (
+        f"{first['root_cause_label']} (#{first['root_cause_id']}) · {first['similarity']:.2f} alike"
+    )
+    assert any(c.value.startswith("The most alike first") for c in app.caption)
 
 
 def test_data_health_without_a_root_cause_model_says_how_to_train_one(

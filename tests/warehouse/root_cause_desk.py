@@ -43,6 +43,7 @@ class RootCauseDesk(KpiWarehouse):
         curated_label: str | None = None,
         keywords_by_language: Mapping[str, Sequence[str]] | None = None,
         representative_documents: Sequence[str] = (),
+        centroid: Sequence[float] = (1.0,),
     ) -> None:
         keywords = dict(keywords_by_language or {"en": label.lower().split()})
         self.con.execute(
@@ -50,7 +51,7 @@ class RootCauseDesk(KpiWarehouse):
             insert into topics.root_causes values (
                 $version, $id, $id, $label, $all_keywords,
                 map($languages::varchar[], $keyword_lists::varchar[][]), 0,
-                map([]::varchar[], []::integer[]), $representatives, [1.0]::float[], 'model',
+                map([]::varchar[], []::integer[]), $representatives, $centroid::float[], 'model',
                 $status, $curated
             )
             """,
@@ -62,6 +63,7 @@ class RootCauseDesk(KpiWarehouse):
                 "languages": list(keywords),
                 "keyword_lists": [list(words) for words in keywords.values()],
                 "representatives": list(representative_documents),
+                "centroid": list(centroid),
                 "status": status,
                 "curated": curated_label,
             },

@@ -35,6 +35,7 @@ from warehouse.queries.root_causes import (
     root_causes_by_segment,
     root_causes_over_time,
     root_causes_ranked,
+    similar_root_causes,
 )
 from warehouse.store import open_for_reading, open_for_writing
 
@@ -612,6 +613,26 @@ def test_the_lineage_of_a_root_cause_includes_causes_merged_into_it(desk: RootCa
     ]
 
 
+def test_the_root_causes_to_merge_into_come_most_alike_first(tmp_path: Path) -> None:
+    with open_for_writing(tmp_path / "critica.duckdb") as con:
+        desk = RootCauseDesk(con)
+        desk.model_version(1, is_current=True)
+        desk.root_cause(10, "slow first response", centroid=[1.0, 0.0, 0.0])
+        desk.root_cause(11, "waiting for a reply", centroid=[0.9, 0.436, 0.0])
+        desk.root_cause(12, "billing", centroid=[0.0, 1.0, 0.0])
+        desk.root_cause(13, "refund", centroid=[0.0, 0.6, 0.8])
+        # merged into billing: its centre counts for billing now
+        desk.root_cause(14, "courier late", status="merged", centroid=[0.8, 0.0, 0.6])
+        desk.lineage("2025-05-01 06:00", 14, "merged", related=[12])
+        desk.root_cause(15, "rude agent", status="excluded", centroid=[1.0, 0.0, 0.0])
+
+        alike = similar_root_causes(con, 10)
+
+    assert alike["root_cause_id"].tolist() == [11, 12, 13]  # neither merged nor excluded
+    assert alike["similarity"].tolist() == pytest.approx([0.9, 0.8, 0.0], abs=1e-3)
+    assert {"root_cause_label", "count_documents"} <= set(alike.columns)
+
+
 def test_every_query_runs_on_a_read_only_connection(tmp_path: Path) -> None:
     path = tmp_path / "critica.duckdb"
     with open_for_writing(path) as con:
@@ -624,6 +645,7 @@ def test_every_query_runs_on_a_read_only_connection(tmp_path: Path) -> None:
         assert len(root_causes_over_time(reader, grain="week", **MARCH)) == 2
         assert len(emerging_root_causes(reader, **MARCH)) == 0
         assert len(representative_complaints(reader, 2)) == 3
+        assert similar_root_causes(reader, 2)["root_cause_id"].tolist() == [1]
     finally:
         reader.close()
 
@@ -646,6 +668,7 @@ def test_every_query_answers_an_empty_table_before_the_first_fit(tmp_path: Path)
             root_cause_keywords(reader, 1),
             root_cause_tickets(reader, 1),
             root_cause_lineage(reader, 1),
+            similar_root_causes(reader, 1),
         ]
     finally:
         reader.close()

@@ -671,6 +671,32 @@ LINEAGE_SQL: Final = """
 """
 
 
+SIMILAR_SQL: Final = _query("similar_root_causes.sql")
+
+
+def similar_root_causes(con: duckdb.DuckDBPyConnection, root_cause_id: int) -> pd.DataFrame:
+    """The other root causes shown today, the most alike this one first: what to merge it into.
+
+    On a desk whose root causes came out finer than it wants (many small causes), one cause's
+    fragments are each other's nearest; the similarity is the cosine of the causes' centres,
+    a merged cause's centre counting for the cause it went into.
+
+    Args:
+        con: A warehouse connection (read-only is enough).
+        root_cause_id: The root cause to compare the others with.
+
+    Returns:
+        The columns of :func:`current_root_causes` and ``similarity`` (-1 to 1), highest
+        first; empty before the first fit.
+    """
+    shown = current_root_causes(con)
+    alike = con.execute(SIMILAR_SQL, {"root_cause_id": root_cause_id}).df()
+    merged = shown.merge(alike, on="root_cause_id", how="inner")
+    return merged.sort_values(
+        ["similarity", "root_cause_id"], ascending=[False, True], ignore_index=True
+    )
+
+
 def root_cause_lineage(con: duckdb.DuckDBPyConnection, root_cause_id: int) -> pd.DataFrame:
     """What happened to a root cause across fits, refits and curation, oldest first.
 
