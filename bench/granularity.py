@@ -14,8 +14,13 @@ sizes and sampling seeds, from the same labelled sets and the demo generator, an
   bench/topics.py.
 
 For each sample it prints the decision, whether the fit calls it borderline (within
-``BORDERLINE_MARGIN`` of the line: the report then names the other choice), the least noise a size of at least five groups left
-(the figure the rule compares with 5.5%), and NMI (outliers count as one cluster) of the three.
+``BORDERLINE_MARGIN`` of the line: the report then names the other choice), the least noise a
+size of at least five groups left (the figure the rule compares with 5.5%), and NMI (outliers
+count as one cluster) of the three. For the fine partition of each sample (the auto fit's or
+the other's) it also measures what the merge decision offers first
+(``warehouse.queries.root_causes.similar_root_causes``: the most alike centres): how often the
+root cause most alike a fine root cause, or one of the three most alike, has the same majority
+label.
 Last, a summary: in how many samples the product's fit is at least BERTopic's default, in how
 many the decision was the better one, and the noise of broad and fine samples nearest the line.
 Vectors come from the bench's embedding cache, so samples of texts already embedded cost only
@@ -25,12 +30,14 @@ their fits.
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from bench.topics import (
@@ -42,7 +49,7 @@ from bench.topics import (
     scores,
     warm_up_numba,
 )
-from topics.clustering import cluster_documents
+from topics.clustering import cluster_documents, topic_centroids
 from topics.embedding import (
     SentenceAwareEmbedder,
     SentenceTransformerEmbedder,
@@ -95,6 +102,10 @@ class SampleResult:
     auto_nmi: float
     other_nmi: float
     bertopic_nmi: float
+    #: Fine partition: the share of root causes whose most alike one has their majority label.
+    nearest_same_label: float
+    #: The same for one of the three most alike.
+    top3_same_label: float
 
 
 def least_noise(choice: GranularityChoice) -> float | None:
@@ -123,6 +134,8 @@ def fit_sample(
     auto_topics, _, auto_nmi, _ = scores(labelled.labels, auto.model_topics)
     _, _, other_nmi, _ = scores(labelled.labels, other.model_topics)
     _, _, bertopic_nmi, _ = scores(labelled.labels, bertopic)
+    fine = other if choice.broad else auto
+    nearest_same, top3_same = merge_offers(fine.centred, fine.model_topics, labelled.labels)
     return SampleResult(
         labelled.name,
         len(labelled.texts),
@@ -135,23 +148,54 @@ def fit_sample(
         auto_nmi,
         other_nmi,
         bertopic_nmi,
+        nearest_same,
+        top3_same,
     )
+
+
+def merge_offers(
+    centred: Vectors, topics: npt.NDArray[np.int64], labels: Sequence[str]
+) -> tuple[float, float]:
+    """How often the most alike root cause (and one of the three most alike) shares the label.
+
+    "Alike" is the cosine of the root causes' centres, as the merge decision orders them; a
+    root cause's label is the majority label of its documents.
+    """
+    centroids = topic_centroids(centred, topics)
+    causes = list(centroids)
+    if len(causes) < 2:
+        return float("nan"), float("nan")
+    matrix = np.vstack([centroids[cause] for cause in causes])
+    similarity = matrix @ matrix.T
+    np.fill_diagonal(similarity, -np.inf)
+    label_array = np.asarray(labels)
+    majority = [
+        Counter(label_array[topics == cause].tolist()).most_common(1)[0][0] for cause in causes
+    ]
+    ranked = np.argsort(-similarity, axis=1)
+    nearest = np.mean([majority[row[0]] == majority[i] for i, row in enumerate(ranked)])
+    top3 = np.mean(
+        [any(majority[j] == majority[i] for j in row[:3]) for i, row in enumerate(ranked)]
+    )
+    return float(nearest), float(top3)
 
 
 def print_results(results: Sequence[SampleResult]) -> None:
     """The table (Markdown, pasted into docs/root-causes.md) and the summary."""
     print()
     print(
-        "| set | docs | labels | sampling seed | decision | borderline | least noise | topics | NMI auto "
-        "| NMI other decision | NMI bertopic-default |"
+        "| set | docs | labels | sampling seed | decision | borderline | least noise | topics "
+        "| NMI auto | NMI other decision | NMI bertopic-default | fine: most alike same label "
+        "| fine: one of 3 most alike |"
     )
-    print("|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         noise = "-" if r.least_noise is None else f"{r.least_noise:.1%}"
         print(
             f"| {r.set_name} | {r.documents} | {r.labels} | {r.seed} | "
-            f"{'broad' if r.broad else 'fine'} | {'yes' if r.borderline else 'no'} | {noise} | {r.auto_topics} | {r.auto_nmi:.3f} | "
-            f"{r.other_nmi:.3f} | {r.bertopic_nmi:.3f} |"
+            f"{'broad' if r.broad else 'fine'} | {'yes' if r.borderline else 'no'} | {noise} | "
+            f"{r.auto_topics} | {r.auto_nmi:.3f} | {r.other_nmi:.3f} | {r.bertopic_nmi:.3f} | "
+            f"{r.nearest_same_label:.0%} | {r.top3_same_label:.0%} |"
         )
     at_least = sum(r.auto_nmi >= r.bertopic_nmi for r in results)
     better_decision = sum(r.auto_nmi >= r.other_nmi for r in results)
