@@ -243,13 +243,23 @@ def show(context: typer.Context) -> None:
 def curate(
     context: typer.Context,
     action: Annotated[str, typer.Argument(help="rename, merge, split, exclude or include.")],
-    root_cause: Annotated[int, typer.Argument(help="Root-cause id.")],
+    root_causes: Annotated[
+        list[int],
+        typer.Argument(
+            help="Root-cause id; merge takes several, each merged into --into.",
+            metavar="ROOT_CAUSE...",
+        ),
+    ],
     label: Annotated[str | None, typer.Option(help="New label (rename).")] = None,
     into: Annotated[int | None, typer.Option(help="Root cause to merge into (merge).")] = None,
     parts: Annotated[int, typer.Option(help="Number of parts (split).")] = 2,
     author: Annotated[str, typer.Option(help="Who decides.")] = os.environ.get("USER", "cli"),
 ) -> None:
-    """Record a curation decision and apply it now; it is re-applied after every refit."""
+    """Record a curation decision and apply it now; it is re-applied after every refit.
+
+    ``merge 12 15 --into 3`` records one merge per root cause (each replays on its own) and
+    applies them in one transaction.
+    """
     from topics.curation import apply_event
     from warehouse.store import open_for_writing
     from warehouse.workspace import curation_events
@@ -267,16 +277,30 @@ def curate(
     if (action == "rename" and not label) or (action == "merge" and into is None):
         errors.print(f"[red]{action} needs {'--label' if action == 'rename' else '--into'}[/red]")
         raise typer.Exit(2)
+    if len(root_causes) > 1 and action != "merge":
+        errors.print(f"[red]{action} takes one root cause; only merge takes several[/red]")
+        raise typer.Exit(2)
+    if action == "merge" and into in root_causes:
+        errors.print(f"[red]root cause {into} cannot be merged into itself[/red]")
+        raise typer.Exit(2)
     warehouse = _warehouse(context)
+    with open_for_reading(warehouse) as reader:
+        fitted = reader.execute("select 1 from topics.model_versions where is_current").fetchone()
+        if fitted is None:
+            errors.print("[red]No root-cause model yet: run critica topics fit.[/red]")
+            raise typer.Exit(1)
     with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
-        event_id = record_curation_event(
-            workspace,
-            author=author,
-            action=_action(action),
-            root_cause_id=root_cause,
-            payload=payloads[action],
-        )
-        event = next(e for e in curation_events(workspace) if e.event_id == event_id)
+        event_ids = [
+            record_curation_event(
+                workspace,
+                author=author,
+                action=_action(action),
+                root_cause_id=root_cause,
+                payload=payloads[action],
+            )
+            for root_cause in dict.fromkeys(root_causes)
+        ]
+        events = [e for e in curation_events(workspace) if e.event_id in event_ids]
     with open_for_writing(warehouse) as writer:
         row = writer.execute(
             "select model_version from topics.model_versions where is_current"
@@ -284,8 +308,10 @@ def curate(
         if row is None:
             errors.print("[red]No root-cause model yet: run critica topics fit.[/red]")
             raise typer.Exit(1)
-        outcome = apply_event(writer, warehouse, int(row[0]), event, datetime.now())
-    console.print(outcome)
+        at = datetime.now()
+        outcomes = [apply_event(writer, warehouse, int(row[0]), event, at) for event in events]
+    for outcome in outcomes:
+        console.print(outcome)
 
 
 @topics_app.command("preview-split")

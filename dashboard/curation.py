@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
@@ -44,6 +45,7 @@ def curate_root_cause(
     label: str | None = None,
     into: int | None = None,
     parts: int = 2,
+    also: Sequence[int] = (),
 ) -> CurationResult:
     """Record and apply one curation decision through ``critica topics curate``.
 
@@ -55,11 +57,15 @@ def curate_root_cause(
         label: The new label (rename).
         into: The root cause to merge into (merge).
         parts: How many parts to split into (split).
+        also: More root causes merged into ``into`` with it, in the same transaction (merge).
 
     Returns:
         Whether it worked and what the command printed.
     """
-    command = ["curate", action, str(root_cause_id), "--author", author]
+    command = ["curate", action, str(root_cause_id)]
+    if action == "merge":
+        command += [str(other) for other in also]
+    command += ["--author", author]
     if action == "rename":
         command += ["--label", label or ""]
     elif action == "merge":

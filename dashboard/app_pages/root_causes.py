@@ -225,10 +225,11 @@ with curate_tab:
     author = st.text_input("Your name", key="author")
     action = st.radio(
         "Decision",
-        ["rename", "merge", "split"],
+        ["rename", "merge", "gather", "split"],
         format_func=lambda name: {
             "rename": "Rename it",
             "merge": "Merge it into another root cause",
+            "gather": "Merge others into it",
             "split": "Split it into parts",
         }[name],
         horizontal=True,
@@ -236,25 +237,29 @@ with curate_tab:
     )
     others = [other for other in labels if other != root_cause_id]
     new_label = into = None
+    gathered: list[int] = []
     parts = 2
     if action == "rename":
         new_label = st.text_input("New label", value=labels[root_cause_id], key="curation_label")
-    elif action == "merge":
+    elif action in ("merge", "gather"):
         alike = data.similar_root_causes(view.source, root_cause_id)
         similarity = dict(zip(alike["root_cause_id"].astype(int), alike["similarity"], strict=True))
         # the most alike first: the fragments of one cause are each other's nearest
         ordered = [other for other in similarity if other in labels] + [
             other for other in others if other not in similarity
         ]
-        into = st.selectbox(
-            "Merge into",
-            ordered,
-            format_func=lambda other: (
-                f"{labels[other]} (#{other})"
-                + (f" · {similarity[other]:.2f} alike" if other in similarity else "")
-            ),
-            key="curation_into",
-        )
+
+        def described(other: int) -> str:
+            """The root cause's label and id, and how alike it is."""
+            alike_text = f" · {similarity[other]:.2f} alike" if other in similarity else ""
+            return f"{labels[other]} (#{other}){alike_text}"
+
+        if action == "merge":
+            into = st.selectbox("Merge into", ordered, format_func=described, key="curation_into")
+        else:
+            gathered = st.multiselect(
+                "Merge these into it", ordered, format_func=described, key="curation_gathered"
+            )
         st.caption(
             "The most alike first, by how close the root causes' complaints lie (cosine "
             "similarity of their centres, 1 the same): a root cause that came out in pieces "
@@ -306,12 +311,17 @@ with curate_tab:
                         "example": st.column_config.TextColumn("Nearest the centre", width="large"),
                     },
                 )
-    if st.button("Review decision", disabled=not author.strip(), key="curation_review"):
+    if st.button(
+        "Review decision",
+        disabled=not author.strip() or (action == "gather" and not gathered),
+        key="curation_review",
+    ):
         st.session_state[PENDING_KEY] = {
             "action": action,
             "root_cause_id": root_cause_id,
             "label": new_label,
             "into": into,
+            "gathered": gathered,
             "parts": parts,
             "author": author.strip(),
         }
@@ -320,6 +330,9 @@ with curate_tab:
         describe = {
             "rename": f"rename “{labels[root_cause_id]}” to “{pending['label']}”",
             "merge": f"merge “{labels[root_cause_id]}” into “{labels.get(pending['into'])}”",
+            "gather": "merge "
+            + ", ".join(f"“{labels.get(other)}”" for other in pending["gathered"])
+            + f" into “{labels[root_cause_id]}”",
             "split": f"split “{labels[root_cause_id]}” into {pending['parts']} root causes",
         }[pending["action"]]
         with st.container(border=True):
@@ -328,15 +341,26 @@ with curate_tab:
             if confirm.button("Confirm", type="primary", key="curation_confirm"):
                 st.session_state.pop(PENDING_KEY)
                 with st.spinner("Applying the decision…"):
-                    st.session_state[RESULT_KEY] = curate_root_cause(
-                        Path(view.source.path),
-                        pending["action"],
-                        root_cause_id,
-                        author=pending["author"],
-                        label=pending["label"],
-                        into=pending["into"],
-                        parts=pending["parts"],
-                    )
+                    if pending["action"] == "gather":
+                        first, *rest = pending["gathered"]
+                        st.session_state[RESULT_KEY] = curate_root_cause(
+                            Path(view.source.path),
+                            "merge",
+                            first,
+                            author=pending["author"],
+                            into=root_cause_id,
+                            also=rest,
+                        )
+                    else:
+                        st.session_state[RESULT_KEY] = curate_root_cause(
+                            Path(view.source.path),
+                            pending["action"],
+                            root_cause_id,
+                            author=pending["author"],
+                            label=pending["label"],
+                            into=pending["into"],
+                            parts=pending["parts"],
+                        )
                 st.session_state[RESELECT_KEY] = root_cause_id
                 st.rerun()
             if cancel.button("Cancel", key="curation_cancel"):

@@ -21,7 +21,7 @@ from tests.dashboard.conftest import copy_of
 from warehouse.kpis import KPIS, kpi_table
 from warehouse.queries.data_health import data_coverage, last_full_month
 from warehouse.queries.difficult_contacts import knowledge_gaps
-from warehouse.queries.root_causes import similar_root_causes
+from warehouse.queries.root_causes import current_root_causes, similar_root_causes
 from warehouse.queries.segments import segment_values
 from warehouse.store import WarehouseLocation, open_for_reading
 from warehouse.workspace import open_workspace
@@ -323,6 +323,35 @@ def test_merging_offers_the_most_alike_root_causes_first(
         f"{first['root_cause_label']} (#{first['root_cause_id']}) · {first['similarity']:.2f} alike"
     )
     assert any(c.value.startswith("The most alike first") for c in app.caption)
+
+
+def test_merging_the_two_most_alike_into_a_root_cause_after_confirming(
+    demo_desk_with_root_causes: Path, open_page: OpenPage, tmp_path: Path
+) -> None:
+    warehouse = copy_of(demo_desk_with_root_causes, tmp_path / "rc")
+    app = open_page(warehouse, "Root causes")
+    chosen = int(app.selectbox(key="root_cause").value)
+    app.text_input(key="author").set_value("Dana (team lead)").run()
+    app.radio(key="curation_action").set_value("gather").run()
+    review = next(b for b in app.button if b.label == "Review decision")
+    assert review.disabled  # nothing chosen to merge yet
+    gathered = app.multiselect(key="curation_gathered")
+    offered = [int(option.split("(#")[1].split(")")[0]) for option in gathered.options]
+    two_most_alike = offered[:2]
+    gathered.set_value(two_most_alike).run()
+    next(b for b in app.button if b.label == "Review decision").click().run()
+    assert any(
+        w.value.startswith("Please confirm: merge ") and w.value.count("“") == 3
+        for w in app.warning
+    )
+
+    next(b for b in app.button if b.label == "Confirm").click().run()
+
+    assert not app.exception
+    assert [s.value for s in app.success] and not app.error
+    with closing(open_for_reading(warehouse)) as reader:
+        shown = current_root_causes(reader)["root_cause_id"].tolist()
+    assert chosen in shown and not set(two_most_alike) & set(shown)
 
 
 def test_data_health_without_a_root_cause_model_says_how_to_train_one(

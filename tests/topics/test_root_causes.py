@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from critica.cli import app
 from tests.topics.conftest import PARAMS, complaints, insert_tickets
 from topics.curation import apply_event, cause_documents
 from topics.embedding import SentenceAwareEmbedder, normalised
@@ -272,6 +274,52 @@ def test_complaints_like_each_part_of_a_split_join_that_part(
         # complaints fell below the outlier similarity (21% with its own centre; on this small
         # desk 25% of all complaints loaded again do, against 12% in the fit)
         assert of_part.isna().mean() <= 0.25, part
+
+
+def test_the_cli_merges_several_root_causes_into_one_at_once(desk: Path) -> None:
+    target, *merged = (int(i) for i in root_causes(desk)["root_cause_id"][:3])
+    before = assignments(desk)
+    moved = before["root_cause_id"].isin([target, *merged]).sum()
+
+    result = CliRunner().invoke(
+        app,
+        [
+            *("--warehouse", str(desk), "topics", "curate", "merge"),
+            *(str(cause) for cause in merged),
+            *("--into", str(target), "--author", "ana"),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert all(f"merged {cause} into {target}" in result.output for cause in merged)
+    causes = root_causes(desk).set_index("root_cause_id")
+    assert all(causes.loc[cause, "status"] == "merged" for cause in merged)
+    after = assignments(desk)
+    assert (after["root_cause_id"] == target).sum() == moved
+    with open_workspace(WarehouseLocation(desk).workspace_path) as workspace:
+        events = curation_events(workspace)
+    # one event each, so that every merge replays on its own after a refit
+    assert [(e.action, e.root_cause_id, e.payload["into"]) for e in events] == [
+        ("merge", cause, target) for cause in merged
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["rename", "1", "2", "--label", "x"], "rename takes one root cause"),
+        (["merge", "1", "2", "--into", "2"], "cannot be merged into itself"),
+    ],
+)
+def test_the_cli_refuses_several_root_causes_but_for_merge(
+    desk: Path, arguments: list[str], said: str
+) -> None:
+    result = CliRunner().invoke(
+        app, ["--warehouse", str(desk), "topics", "curate", *arguments, "--author", "ana"]
+    )
+    assert result.exit_code == 2 and said in result.output
+    with open_workspace(WarehouseLocation(desk).workspace_path) as workspace:
+        assert curation_events(workspace) == []
 
 
 def test_merges_chain_and_a_cycle_of_merges_leads_nowhere() -> None:
