@@ -251,14 +251,20 @@ with curate_tab:
 
         def described(other: int) -> str:
             """The root cause's label and id, and how alike it is."""
-            alike_text = f" · {similarity[other]:.2f} alike" if other in similarity else ""
+            alike_text = f" · similarity {similarity[other]:.2f}" if other in similarity else ""
             return f"{labels[other]} (#{other}){alike_text}"
 
         if action == "merge":
             into = st.selectbox("Merge into", ordered, format_func=described, key="curation_into")
         else:
             gathered = st.multiselect(
-                "Merge these into it", ordered, format_func=described, key="curation_gathered"
+                "Merge these into it",
+                ordered,
+                format_func=described,
+                key="curation_gathered",
+                placeholder="Choose the root causes to merge into it",
+                # one click must not gather every root cause into one
+                select_all=False,
             )
         st.caption(
             "The most alike first, by how close the root causes' complaints lie (cosine "

@@ -238,6 +238,26 @@ def test_previewing_a_split_shows_the_parts_and_the_suggested_number(
     screenshot_whole_page(tab, SCREENSHOTS / "root-causes-split-preview.png")
 
 
+def test_merging_others_into_a_root_cause_offers_the_most_alike_first(
+    tab: Page, base_url: str
+) -> None:
+    open_page(tab, base_url, "Root causes")
+    tab.get_by_role("tab", name="Rename, merge, split").click()
+    tab.get_by_text("Merge others into it", exact=True).click()
+    settled(tab)
+
+    panel = tab.get_by_role("tabpanel", name="Rename, merge, split")
+    expect(panel.get_by_text("The most alike first", exact=False)).to_be_visible()
+    tab.get_by_role("combobox", name="Merge these into it").click()
+    options = tab.get_by_role("option")
+    expect(options.first).to_contain_text("similarity")  # no "Select all" first
+    shown = [float(text.rsplit("similarity ", 1)[1]) for text in options.all_inner_texts()]
+    assert shown == sorted(shown, reverse=True)
+    assert_no_exception(tab)
+    screenshot_whole_page(tab, SCREENSHOTS / "root-causes-merge-offers.png")
+    tab.keyboard.press("Escape")
+
+
 def test_logging_an_improvement_and_setting_a_target_draws_its_glide_path(
     tab: Page, base_url: str
 ) -> None:

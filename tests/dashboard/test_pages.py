@@ -320,7 +320,8 @@ def test_merging_offers_the_most_alike_root_causes_first(
     assert offered == expected["root_cause_id"].tolist() and chosen not in offered
     first = expected.iloc[0]
     assert into.options[0] == (
-        f"{first['root_cause_label']} (#{first['root_cause_id']}) · {first['similarity']:.2f} alike"
+        f"{first['root_cause_label']} (#{first['root_cause_id']}) · similarity "
+        f"{first['similarity']:.2f}"
     )
     assert any(c.value.startswith("The most alike first") for c in app.caption)
 
