@@ -84,7 +84,8 @@ def apply_event(
         _lineage(writer, at, version, cause, f"{event.action}d", (), None)
         return f"#{event.event_id} {event.action}d {cause}"
     if event.action == "merge":
-        into = int(str(event.payload.get("into")))
+        # "into" may have been merged itself since (A into T, then B into A): B goes where A went
+        into = _where_merged(writer, version, int(str(event.payload.get("into"))))
         if into == cause or not _exists(writer, version, into):
             _lineage(
                 writer,
@@ -324,6 +325,27 @@ def _ids_for_split(
     ).fetchone()
     first = int(top[0]) + 1 if top else 1
     return list(range(first, first + count))
+
+
+def _where_merged(writer: duckdb.DuckDBPyConnection, version: int, cause: int) -> int:
+    """The root cause a merged cause's documents went to, through chains; else the cause."""
+    seen = {cause}
+    while True:
+        row = writer.execute(
+            """
+            select arg_min(l.related_root_cause_ids[1], l.rowid)
+            from topics.root_cause_lineage as l
+            join topics.root_causes as r
+                on r.model_version = l.model_version and r.root_cause_id = l.root_cause_id
+            where l.model_version = $v and l.root_cause_id = $id and l.event = 'merged'
+                and r.status = 'merged'
+            """,
+            {"v": version, "id": cause},
+        ).fetchone()
+        if row is None or row[0] is None or int(row[0]) in seen:
+            return cause
+        cause = int(row[0])
+        seen.add(cause)
 
 
 def _exists(writer: duckdb.DuckDBPyConnection, version: int, cause: int) -> bool:

@@ -304,6 +304,26 @@ def test_the_cli_merges_several_root_causes_into_one_at_once(desk: Path) -> None
     ]
 
 
+def test_a_merge_into_a_root_cause_merged_since_follows_it(desk: Path) -> None:
+    target, first, second = (int(i) for i in root_causes(desk)["root_cause_id"][:3])
+    runner = CliRunner()
+    for merged, into in ((first, target), (second, first)):
+        result = runner.invoke(
+            app,
+            [
+                *("--warehouse", str(desk), "topics", "curate", "merge", str(merged)),
+                *("--into", str(into), "--author", "ana"),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+
+    # the second decision said "with the first", and the first is with the target now
+    assert f"merged {second} into {target}" in result.output
+    causes = root_causes(desk).set_index("root_cause_id")
+    assert causes.loc[second, "status"] == "merged"
+    assert set(assignments(desk)["root_cause_id"].dropna()) & {first, second} == set()
+
+
 @pytest.mark.parametrize(
     ("arguments", "said"),
     [
