@@ -240,6 +240,40 @@ def show(context: typer.Context) -> None:
 
 
 @topics_app.command()
+def alike(
+    context: typer.Context,
+    root_cause: Annotated[int, typer.Argument(help="Root-cause id.")],
+    limit: Annotated[int, typer.Option(help="How many to list.", min=1)] = 10,
+) -> None:
+    """The root causes most alike one, the closest first: what to merge into it."""
+    from warehouse.queries.root_causes import similar_root_causes
+
+    with open_for_reading(_warehouse(context)) as reader:
+        frame = similar_root_causes(reader, root_cause).head(limit)
+    if frame.empty:
+        errors.print(
+            f"[red]Root cause {root_cause} is not among the current root causes "
+            "(critica topics show lists them).[/red]"
+        )
+        raise typer.Exit(1)
+    table = Table(title=f"Root causes most alike {root_cause} (cosine of their centres)")
+    for column in ("root_cause_id", "root_cause_label", "count_documents", "similarity"):
+        table.add_column(column)
+    for row in frame.itertuples(index=False):
+        table.add_row(
+            str(row.root_cause_id),
+            str(row.root_cause_label),
+            str(row.count_documents),
+            f"{row.similarity:.2f}",
+        )
+    console.print(table)
+    console.print(
+        f"To merge the closest into it: critica topics curate merge "
+        f"{frame['root_cause_id'].iloc[0]} --into {root_cause}"
+    )
+
+
+@topics_app.command()
 def curate(
     context: typer.Context,
     action: Annotated[str, typer.Argument(help="rename, merge, split, exclude or include.")],

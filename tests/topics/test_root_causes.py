@@ -18,6 +18,7 @@ from tests.topics.conftest import PARAMS, complaints, insert_tickets
 from topics.curation import apply_event, cause_documents
 from topics.embedding import SentenceAwareEmbedder, normalised
 from topics.runs import FitResult, assign_root_causes, fit_root_causes, merge_targets
+from warehouse.queries.root_causes import similar_root_causes
 from warehouse.store import WarehouseLocation, open_for_reading, open_for_writing
 from warehouse.workspace import curation_events, open_workspace, record_curation_event
 
@@ -302,6 +303,23 @@ def test_the_cli_merges_several_root_causes_into_one_at_once(desk: Path) -> None
     assert [(e.action, e.root_cause_id, e.payload["into"]) for e in events] == [
         ("merge", cause, target) for cause in merged
     ]
+
+
+def test_the_cli_lists_the_root_causes_most_alike_one(desk: Path) -> None:
+    chosen = int(root_causes(desk)["root_cause_id"].iloc[0])
+    with closing(open_for_reading(desk)) as reader:
+        expected = similar_root_causes(reader, chosen)
+
+    result = CliRunner().invoke(
+        app, ["--warehouse", str(desk), "topics", "alike", str(chosen), "--limit", "2"]
+    )
+
+    assert result.exit_code == 0, result.output
+    closest = int(expected["root_cause_id"].iloc[0])
+    assert f"critica topics curate merge {closest} --into {chosen}" in result.output
+    assert f"{expected['similarity'].iloc[0]:.2f}" in result.output
+    unknown = CliRunner().invoke(app, ["--warehouse", str(desk), "topics", "alike", "999"])
+    assert unknown.exit_code == 1 and "not among the current root causes" in unknown.output
 
 
 def test_a_merge_into_a_root_cause_merged_since_follows_it(desk: Path) -> None:
