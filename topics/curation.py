@@ -18,18 +18,23 @@ from typing import Final
 import duckdb
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 from sklearn.cluster import KMeans
 
 from topics.documents import DEFAULT_MAX_CHARACTERS, read_documents
 from topics.embedding import Vectors, is_student_model, normalised
 from topics.fast_mode import load_student
 from topics.identity import LineageEvent, record_lineage
-from topics.model import LanguageCentres
+from topics.model import LanguageCentres, build_vectorizer
 from warehouse.store import WarehouseLocation
 from warehouse.workspace import CurationEvent, curation_events, open_workspace
 
 # Parts a split may make: more than this is a new fit, not a curation.
 MAX_SPLIT_PARTS: Final = 6
+# Keywords kept for each part of a split (the preview shows as many).
+KEYWORDS_PER_PART: Final = 8
+# Complaints kept as a part's representatives, nearest its centre first (as a fit keeps them).
+REPRESENTATIVES_PER_PART: Final = 8
 SPLIT_SEED: Final = 42
 
 
@@ -156,22 +161,29 @@ def _split(
         return []
     labels, order = split_labels(vectors, parts)
     new_ids = _ids_for_split(writer, cause, event_id, len(order) - 1)
-    for part, new_id in zip(order[1:], new_ids, strict=True):
-        members = [ids[i] for i in np.flatnonzero(labels == part)]
-        centroid = normalised(vectors[labels == part].mean(axis=0, keepdims=True))[0]
+    # Each part gets its own keywords (what tells it from the other parts), representatives
+    # (nearest its centre) and centre: assign compares new complaints with the centre, and the
+    # whole cause's lies between the parts.
+    keywords = part_keywords(cause_docs.texts, labels, order)
+    for position, (part, new_id) in enumerate(zip(order[1:], new_ids, strict=True), start=1):
+        members, representatives, centroid = _part(ids, vectors, labels == part)
         writer.execute(
             """
             insert into topics.root_causes
-            select model_version, $new_id, model_topic, label || ' (part ' || $part || ')',
-                keywords, keywords_by_language, $count, languages, $members[1:8], $centroid,
-                'split', status, curated_label || ' (part ' || $part || ')'
+            select model_version, $new_id, model_topic,
+                coalesce(nullif(array_to_string($keywords[1:3], ', '), ''),
+                    label || ' (part ' || $part || ')'),
+                coalesce(nullif($keywords, []), keywords), keywords_by_language, $count,
+                languages, $representatives, $centroid, 'split', status,
+                curated_label || ' (part ' || $part || ')'
             from topics.root_causes where model_version = $v and root_cause_id = $id
             """,
             {
                 "new_id": new_id,
-                "part": order.index(part) + 1,
+                "part": position + 1,
+                "keywords": keywords[position],
                 "count": len(members),
-                "members": members,
+                "representatives": representatives,
                 "centroid": centroid.tolist(),
                 "v": version,
                 "id": cause,
@@ -185,16 +197,38 @@ def _split(
             """,
             {"new_id": new_id, "at": at, "v": version, "members": members},
         )
-    kept = labels == order[0]
-    # The kept part's centre is its own: assign compares new complaints with it, and the whole
-    # cause's centre lies between the parts.
-    kept_centroid = normalised(vectors[kept].mean(axis=0, keepdims=True))[0]
+    members, representatives, centroid = _part(ids, vectors, labels == order[0])
     writer.execute(
-        "update topics.root_causes set document_count = $n, centroid = $centroid "
-        "where model_version = $v and root_cause_id = $id",
-        {"n": int(kept.sum()), "centroid": kept_centroid.tolist(), "v": version, "id": cause},
+        """
+        update topics.root_causes set document_count = $n, centroid = $centroid,
+            representative_documents = $representatives,
+            keywords = coalesce(nullif($keywords, []), keywords)
+        where model_version = $v and root_cause_id = $id
+        """,
+        {
+            "n": len(members),
+            "centroid": centroid.tolist(),
+            "representatives": representatives,
+            "keywords": keywords[0],
+            "v": version,
+            "id": cause,
+        },
     )
     return new_ids
+
+
+def _part(
+    ids: Sequence[str], vectors: Vectors, in_part: npt.NDArray[np.bool_]
+) -> tuple[list[str], list[str], Vectors]:
+    """A part's documents, its representatives (nearest its centre first) and its centre."""
+    positions = np.flatnonzero(in_part)
+    centroid = normalised(vectors[positions].mean(axis=0, keepdims=True))[0]
+    nearest = positions[np.argsort(-(vectors[positions] @ centroid), kind="stable")]
+    return (
+        [ids[int(i)] for i in positions],
+        [ids[int(i)] for i in nearest[:REPRESENTATIVES_PER_PART]],
+        centroid,
+    )
 
 
 def split_labels(vectors: Vectors, parts: int) -> tuple[npt.NDArray[np.int32], list[int]]:
@@ -367,3 +401,35 @@ def _lineage(
     detail: str | None,
 ) -> None:
     record_lineage(writer, at, version, LineageEvent(cause, event, tuple(related), detail))
+
+
+def part_keywords(
+    texts: Sequence[str], labels: npt.NDArray[np.int32], order: list[int]
+) -> list[list[str]]:
+    """Each part's telling words: frequent in the part and more frequent than in the whole cause.
+
+    A word's score is its share of the part's words times the log of how much more often the
+    part uses it than the cause does (its term of the parts' KL divergence from the cause).
+    c-TF-IDF ranks by frequency across classes and, with two to six parts that share the
+    cause's vocabulary, ranks the cause's own words ("invoice") first in every part.
+    """
+    vectorizer = build_vectorizer()
+    try:
+        counts = vectorizer.fit_transform(texts)
+    except ValueError:  # no word left after stop words: nothing to tell the parts apart by
+        return [[] for _ in order]
+    rows = [order.index(int(label)) for label in labels]
+    membership = sparse.csr_matrix(
+        (np.ones(len(texts)), (rows, np.arange(len(texts)))), shape=(len(order), len(texts))
+    )
+    per_part = np.asarray((membership @ counts).todense(), dtype=np.float64)
+    overall = per_part.sum(axis=0) / max(per_part.sum(), 1.0)
+    words = vectorizer.get_feature_names_out()
+    keywords = []
+    for part_counts in per_part:
+        share = part_counts / max(part_counts.sum(), 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = np.where(part_counts >= 2, share * np.log(share / overall), 0.0)
+        ranked = np.argsort(-score, kind="stable")[:KEYWORDS_PER_PART]
+        keywords.append([str(words[i]) for i in ranked if score[i] > 0])
+    return keywords

@@ -19,7 +19,6 @@ from typing import Final
 import duckdb
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 from sklearn.metrics import silhouette_score
 
 from topics.curation import (
@@ -27,15 +26,14 @@ from topics.curation import (
     SPLIT_SEED,
     CauseDocuments,
     cause_documents,
+    part_keywords,
     split_labels,
 )
 from topics.embedding import Vectors, normalised
-from topics.model import build_vectorizer
 
 # The silhouette of every candidate partition is measured on at most this many complaints (a
 # seeded sample): its cost grows with the square of the count, and the choice does not change.
 SILHOUETTE_SAMPLE: Final = 2_000
-KEYWORDS_PER_PART: Final = 8
 EXAMPLES_PER_PART: Final = 3
 # A split's partition: each document's part label, and the labels from the largest part down.
 Partition = tuple[npt.NDArray[np.int32], list[int]]
@@ -202,7 +200,7 @@ def _describe_parts(
 ) -> list[SplitPart]:
     ids, texts, vectors = cause.document_ids, cause.texts, cause.vectors
     languages = [language or "unknown" for language in cause.languages]
-    keywords = _keywords(texts, labels, order)
+    keywords = part_keywords(texts, labels, order)
     parts = []
     for position, label in enumerate(order):
         members = np.flatnonzero(labels == label)
@@ -221,33 +219,3 @@ def _describe_parts(
             )
         )
     return parts
-
-
-def _keywords(texts: list[str], labels: npt.NDArray[np.int32], order: list[int]) -> list[list[str]]:
-    """Each part's telling words: frequent in the part and more frequent than in the whole cause.
-
-    A word's score is its share of the part's words times the log of how much more often the
-    part uses it than the cause does (its term of the parts' KL divergence from the cause).
-    c-TF-IDF ranks by frequency across classes and, with two to six parts that share the
-    cause's vocabulary, ranks the cause's own words ("invoice") first in every part.
-    """
-    vectorizer = build_vectorizer()
-    try:
-        counts = vectorizer.fit_transform(texts)
-    except ValueError:  # no word left after stop words: nothing to tell the parts apart by
-        return [[] for _ in order]
-    rows = [order.index(int(label)) for label in labels]
-    membership = sparse.csr_matrix(
-        (np.ones(len(texts)), (rows, np.arange(len(texts)))), shape=(len(order), len(texts))
-    )
-    per_part = np.asarray((membership @ counts).todense(), dtype=np.float64)
-    overall = per_part.sum(axis=0) / max(per_part.sum(), 1.0)
-    words = vectorizer.get_feature_names_out()
-    keywords = []
-    for part_counts in per_part:
-        share = part_counts / max(part_counts.sum(), 1.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = np.where(part_counts >= 2, share * np.log(share / overall), 0.0)
-        ranked = np.argsort(-score, kind="stable")[:KEYWORDS_PER_PART]
-        keywords.append([str(words[i]) for i in ranked if score[i] > 0])
-    return keywords

@@ -55,6 +55,7 @@ def test_the_preview_shows_the_parts_a_confirmed_split_then_makes(desk: Path) ->
         assert part.keywords and part.examples and part.languages
         assert len(part.examples) == len(part.example_document_ids)
 
+    label_before = root_causes(desk).set_index("root_cause_id").loc[cause, "label"]
     split_with_the_cli(desk, cause, parts=2)
 
     causes = root_causes(desk).set_index("root_cause_id")
@@ -70,6 +71,14 @@ def test_the_preview_shows_the_parts_a_confirmed_split_then_makes(desk: Path) ->
         )
     assert {moved[i] for i in shown.parts[1].example_document_ids} == {new_id}
     assert {moved[i] for i in shown.parts[0].example_document_ids} == {cause}
+    # each part keeps what the preview showed of it: its keywords, its complaints nearest the
+    # centre first; the new part is labelled by its first keywords, the kept one keeps its label
+    for part, root_cause_id in zip(shown.parts, (cause, new_id), strict=True):
+        stored = causes.loc[root_cause_id]
+        assert list(stored["keywords"]) == part.keywords
+        assert list(stored["representative_documents"])[:3] == part.example_document_ids
+    assert causes.loc[new_id, "label"] == ", ".join(shown.parts[1].keywords[:3])
+    assert causes.loc[cause, "label"] == label_before
 
 
 @pytest.mark.parametrize("parts", [2, 3])
