@@ -9,6 +9,7 @@ the new version no longer has is skipped, and the lineage says so.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,7 @@ from topics.documents import DEFAULT_MAX_CHARACTERS, read_documents
 from topics.embedding import Vectors, is_student_model, normalised
 from topics.fast_mode import load_student
 from topics.identity import LineageEvent, record_lineage
-from topics.model import LanguageCentres, build_vectorizer
+from topics.model import UNKNOWN_LANGUAGE, LanguageCentres, build_vectorizer
 from warehouse.store import WarehouseLocation
 from warehouse.workspace import CurationEvent, curation_events, open_workspace
 
@@ -174,7 +175,8 @@ def _split(
                 coalesce(nullif(array_to_string($keywords[1:3], ', '), ''),
                     label || ' (part ' || $part || ')'),
                 coalesce(nullif($keywords, []), keywords), keywords_by_language, $count,
-                languages, $representatives, $centroid, 'split', status,
+                map($languages::varchar[], $language_counts::integer[]), $representatives,
+                $centroid, 'split', status,
                 curated_label || ' (part ' || $part || ')'
             from topics.root_causes where model_version = $v and root_cause_id = $id
             """,
@@ -183,6 +185,7 @@ def _split(
                 "part": position + 1,
                 "keywords": keywords[position],
                 "count": len(members),
+                **_language_counts(cause_docs.languages, labels == part),
                 "representatives": representatives,
                 "centroid": centroid.tolist(),
                 "v": version,
@@ -202,7 +205,8 @@ def _split(
         """
         update topics.root_causes set document_count = $n, centroid = $centroid,
             representative_documents = $representatives,
-            keywords = coalesce(nullif($keywords, []), keywords)
+            keywords = coalesce(nullif($keywords, []), keywords),
+            languages = map($languages::varchar[], $language_counts::integer[])
         where model_version = $v and root_cause_id = $id
         """,
         {
@@ -210,11 +214,27 @@ def _split(
             "centroid": centroid.tolist(),
             "representatives": representatives,
             "keywords": keywords[0],
+            **_language_counts(cause_docs.languages, labels == order[0]),
             "v": version,
             "id": cause,
         },
     )
     return new_ids
+
+
+def _language_counts(
+    languages: Sequence[str | None], in_part: npt.NDArray[np.bool_]
+) -> dict[str, list[str] | list[int]]:
+    """A part's documents per language, most frequent first, as query parameters."""
+    counts = Counter(
+        language or UNKNOWN_LANGUAGE
+        for language, member in zip(languages, in_part, strict=True)
+        if member
+    ).most_common()
+    return {
+        "languages": [language for language, _ in counts],
+        "language_counts": [count for _, count in counts],
+    }
 
 
 def _part(

@@ -77,6 +77,7 @@ def test_the_preview_shows_the_parts_a_confirmed_split_then_makes(desk: Path) ->
         stored = causes.loc[root_cause_id]
         assert list(stored["keywords"]) == part.keywords
         assert list(stored["representative_documents"])[:3] == part.example_document_ids
+        assert dict(stored["languages"]) == part.languages
     assert causes.loc[new_id, "label"] == ", ".join(shown.parts[1].keywords[:3])
     assert causes.loc[cause, "label"] == label_before
 
