@@ -455,11 +455,12 @@ def _write_version(
         insert into topics.model_versions (
             model_version, created_at, fit_kind, embedding_model, document_source, window_start,
             window_end, document_count, root_cause_count, outlier_share, kept_id_share,
-            parameters, library_versions, model_path, is_current, min_cluster_size, granularity
+            parameters, library_versions, model_path, is_current, min_cluster_size, granularity,
+            granularity_borderline
         ) values (
             $version, $created_at, $kind, $embedding_model, $source, $start, $end, $documents,
             $root_causes, $outliers, $kept, $parameters, $libraries, $path, true,
-            $min_cluster_size, $granularity
+            $min_cluster_size, $granularity, $borderline
         )
         """,
         {
@@ -477,6 +478,9 @@ def _write_version(
             "min_cluster_size": clustered.min_cluster_size,
             "granularity": (
                 None if clustered.granularity is None else clustered.granularity.describe()
+            ),
+            "borderline": (
+                None if clustered.granularity is None else clustered.granularity.borderline
             ),
             "parameters": json.dumps(params.as_dict()),
             "libraries": json.dumps(_library_versions()),

@@ -126,10 +126,13 @@ else:
         "cause is the same."
     )
     if isinstance(current["granularity"], str) and current["granularity"]:
-        st.caption(
+        how_fine = (
             f"How fine: {current['granularity']}. To fix it instead, set `min_cluster_share` "
             "in critica.toml."
         )
+        # a decision close to the line could have gone the other way: worth a look
+        borderline = current["granularity_borderline"]
+        (st.warning if pd.notna(borderline) and bool(borderline) else st.caption)(how_fine)
     else:
         st.caption("How fine: set in critica.toml (`min_cluster_share` or `min_cluster_size`).")
     downloadable_table(
@@ -148,6 +151,10 @@ else:
             ),
             "granularity": st.column_config.TextColumn(
                 "Why that size", help="Broad or fine root causes, and what the fit saw"
+            ),
+            "granularity_borderline": st.column_config.CheckboxColumn(
+                "Close to the line",
+                help="Decided within a point of the noise line: the other choice may suit too",
             ),
             "root_cause_count": st.column_config.NumberColumn("Root causes"),
             "is_current": st.column_config.CheckboxColumn("In use"),

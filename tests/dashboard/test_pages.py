@@ -23,7 +23,7 @@ from warehouse.queries.data_health import data_coverage, last_full_month
 from warehouse.queries.difficult_contacts import knowledge_gaps
 from warehouse.queries.root_causes import current_root_causes, similar_root_causes
 from warehouse.queries.segments import segment_values
-from warehouse.store import WarehouseLocation, open_for_reading
+from warehouse.store import WarehouseLocation, open_for_reading, open_for_writing
 from warehouse.workspace import open_workspace
 
 OpenPage = Callable[..., AppTest]
@@ -353,6 +353,31 @@ def test_merging_the_two_most_alike_into_a_root_cause_after_confirming(
     with closing(open_for_reading(warehouse)) as reader:
         shown = current_root_causes(reader)["root_cause_id"].tolist()
     assert chosen in shown and not set(two_most_alike) & set(shown)
+
+
+def test_data_health_warns_when_the_granularity_was_decided_close_to_the_line(
+    demo_desk_with_root_causes: Path, open_page: OpenPage, tmp_path: Path
+) -> None:
+    warehouse = copy_of(demo_desk_with_root_causes, tmp_path / "rc")
+    reason = (
+        "fine root causes of at least 5 documents: no group size up to 2.5% of the documents "
+        "left under 5.5% of them outside its groups; the least noise was 6.2%, with 16 groups "
+        "of at least 20. Close to the line (within 1 point of 5.5% noise): broad root causes may "
+        "suit this desk as well; compare with critica topics refit --min-cluster-share 0.0133"
+    )
+    with open_for_writing(warehouse) as writer:
+        writer.execute(
+            "update topics.model_versions set granularity = $reason, "
+            "granularity_borderline = true where is_current",
+            {"reason": reason},
+        )
+
+    app = open_page(warehouse, "Data health")
+
+    assert not app.exception
+    (warning,) = [w.value for w in app.warning if w.value.startswith("How fine: ")]
+    assert reason in warning
+    assert not [c.value for c in app.caption if c.value.startswith("How fine: ")]
 
 
 def test_data_health_without_a_root_cause_model_says_how_to_train_one(

@@ -53,6 +53,7 @@ ROOT_CAUSE_MODELS_SQL: Final = """
         document_count,
         min_cluster_size,
         granularity,
+        granularity_borderline,
         root_cause_count,
         outlier_share,
         kept_id_share,
