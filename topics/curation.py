@@ -22,6 +22,7 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.cluster import KMeans
 
+from topics.clustering import MIN_DOCUMENTS_FOR_LANGUAGE_KEYWORDS
 from topics.documents import DEFAULT_MAX_CHARACTERS, read_documents
 from topics.embedding import Vectors, is_student_model, normalised
 from topics.fast_mode import load_student
@@ -166,6 +167,7 @@ def _split(
     # (nearest its centre) and centre: assign compares new complaints with the centre, and the
     # whole cause's lies between the parts.
     keywords = part_keywords(cause_docs.texts, labels, order)
+    by_language = _part_keywords_by_language(cause_docs.texts, cause_docs.languages, labels, order)
     for position, (part, new_id) in enumerate(zip(order[1:], new_ids, strict=True), start=1):
         members, representatives, centroid = _part(ids, vectors, labels == part)
         writer.execute(
@@ -174,7 +176,10 @@ def _split(
             select model_version, $new_id, model_topic,
                 coalesce(nullif(array_to_string($keywords[1:3], ', '), ''),
                     label || ' (part ' || $part || ')'),
-                coalesce(nullif($keywords, []), keywords), keywords_by_language, $count,
+                coalesce(nullif($keywords, []), keywords),
+                case when len($keyword_languages) = 0 then keywords_by_language
+                    else map($keyword_languages::varchar[], $keyword_lists::varchar[][]) end,
+                $count,
                 map($languages::varchar[], $language_counts::integer[]), $representatives,
                 $centroid, 'split', status,
                 curated_label || ' (part ' || $part || ')'
@@ -186,6 +191,7 @@ def _split(
                 "keywords": keywords[position],
                 "count": len(members),
                 **_language_counts(cause_docs.languages, labels == part),
+                **_keyword_map(by_language[position]),
                 "representatives": representatives,
                 "centroid": centroid.tolist(),
                 "v": version,
@@ -206,6 +212,9 @@ def _split(
         update topics.root_causes set document_count = $n, centroid = $centroid,
             representative_documents = $representatives,
             keywords = coalesce(nullif($keywords, []), keywords),
+            keywords_by_language = case when len($keyword_languages) = 0
+                then keywords_by_language
+                else map($keyword_languages::varchar[], $keyword_lists::varchar[][]) end,
             languages = map($languages::varchar[], $language_counts::integer[])
         where model_version = $v and root_cause_id = $id
         """,
@@ -215,11 +224,43 @@ def _split(
             "representatives": representatives,
             "keywords": keywords[0],
             **_language_counts(cause_docs.languages, labels == order[0]),
+            **_keyword_map(by_language[0]),
             "v": version,
             "id": cause,
         },
     )
     return new_ids
+
+
+def _part_keywords_by_language(
+    texts: Sequence[str],
+    languages: Sequence[str | None],
+    labels: npt.NDArray[np.int32],
+    order: list[int],
+) -> list[dict[str, list[str]]]:
+    """Each part's telling words per language (:func:`part_keywords` within each language).
+
+    A language counts for a part when the part has ``MIN_DOCUMENTS_FOR_LANGUAGE_KEYWORDS`` of
+    its complaints, as for the fit's root causes.
+    """
+    spoken = [language or UNKNOWN_LANGUAGE for language in languages]
+    parts: list[dict[str, list[str]]] = [{} for _ in order]
+    for language in sorted(set(spoken)):
+        positions = np.flatnonzero(np.asarray(spoken) == language)
+        words = part_keywords([texts[int(i)] for i in positions], labels[positions], order)
+        for index, part in enumerate(order):
+            in_part = int((labels[positions] == part).sum())
+            if words[index] and in_part >= MIN_DOCUMENTS_FOR_LANGUAGE_KEYWORDS:
+                parts[index][language] = words[index]
+    return parts
+
+
+def _keyword_map(by_language: dict[str, list[str]]) -> dict[str, list[str] | list[list[str]]]:
+    """A part's keywords per language, as query parameters of a DuckDB map."""
+    return {
+        "keyword_languages": list(by_language),
+        "keyword_lists": list(by_language.values()),
+    }
 
 
 def _language_counts(

@@ -78,6 +78,11 @@ def test_the_preview_shows_the_parts_a_confirmed_split_then_makes(desk: Path) ->
         assert list(stored["keywords"]) == part.keywords
         assert list(stored["representative_documents"])[:3] == part.example_document_ids
         assert dict(stored["languages"]) == part.languages
+        assert set(dict(stored["keywords_by_language"])) <= set(part.languages)
+    # per language too, each part has the words that tell it from the other
+    kept_words, new_words = (dict(causes.loc[i, "keywords_by_language"]) for i in (cause, new_id))
+    shared = set(kept_words) & set(new_words)
+    assert shared and any(kept_words[lang] != new_words[lang] for lang in shared)
     assert causes.loc[new_id, "label"] == ", ".join(shown.parts[1].keywords[:3])
     assert causes.loc[cause, "label"] == label_before
 
