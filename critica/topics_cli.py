@@ -318,30 +318,25 @@ def curate(
         errors.print(f"[red]root cause {into} cannot be merged into itself[/red]")
         raise typer.Exit(2)
     warehouse = _warehouse(context)
-    with open_for_reading(warehouse) as reader:
-        fitted = reader.execute("select 1 from topics.model_versions where is_current").fetchone()
-        if fitted is None:
-            errors.print("[red]No root-cause model yet: run critica topics fit.[/red]")
-            raise typer.Exit(1)
-    with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
-        event_ids = [
-            record_curation_event(
-                workspace,
-                author=author,
-                action=_action(action),
-                root_cause_id=root_cause,
-                payload=payloads[action],
-            )
-            for root_cause in dict.fromkeys(root_causes)
-        ]
-        events = [e for e in curation_events(workspace) if e.event_id in event_ids]
     with open_for_writing(warehouse) as writer:
         row = writer.execute(
             "select model_version from topics.model_versions where is_current"
         ).fetchone()
-        if row is None:
+        if row is None:  # before recording anything: a decision about no model is not kept
             errors.print("[red]No root-cause model yet: run critica topics fit.[/red]")
             raise typer.Exit(1)
+        with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
+            event_ids = [
+                record_curation_event(
+                    workspace,
+                    author=author,
+                    action=_action(action),
+                    root_cause_id=root_cause,
+                    payload=payloads[action],
+                )
+                for root_cause in dict.fromkeys(root_causes)
+            ]
+            events = [e for e in curation_events(workspace) if e.event_id in event_ids]
         at = datetime.now()
         outcomes = [apply_event(writer, warehouse, int(row[0]), event, at) for event in events]
     for outcome in outcomes:

@@ -19,6 +19,7 @@ from typing import Final
 import duckdb
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from scipy import sparse
 from sklearn.cluster import KMeans
 
@@ -424,23 +425,52 @@ def _ids_for_split(
 
 def _where_merged(writer: duckdb.DuckDBPyConnection, version: int, cause: int) -> int:
     """The root cause a merged cause's documents went to, through chains; else the cause."""
-    seen = {cause}
-    while True:
-        row = writer.execute(
-            """
-            select arg_min(l.related_root_cause_ids[1], l.rowid)
-            from topics.root_cause_lineage as l
-            join topics.root_causes as r
-                on r.model_version = l.model_version and r.root_cause_id = l.root_cause_id
-            where l.model_version = $v and l.root_cause_id = $id and l.event = 'merged'
-                and r.status = 'merged'
-            """,
-            {"v": version, "id": cause},
-        ).fetchone()
-        if row is None or row[0] is None or int(row[0]) in seen:
-            return cause
-        cause = int(row[0])
-        seen.add(cause)
+    causes = writer.execute(
+        """
+        select r.root_cause_id, r.status = 'merged' as is_merged, m.merged_into
+        from topics.root_causes as r
+        left join topics.root_cause_merges as m using (model_version, root_cause_id)
+        where r.model_version = $v
+        """,
+        {"v": version},
+    ).df()
+    return merge_targets(causes).get(cause, cause)
+
+
+def merge_targets(root_causes: pd.DataFrame) -> dict[int, int]:
+    """The root cause each root cause's complaints go to: itself, or where it was merged.
+
+    Merges chain (A into B, then B into C: A's complaints go to C). A merged cause whose chain
+    does not end in a cause that is not merged (a cycle, or no target recorded) is left out.
+
+    Args:
+        root_causes: ``root_cause_id``, ``is_merged`` and ``merged_into``, as
+            :func:`topics.runs.current_model` reads them.
+    """
+    merged_into = {
+        int(cause): None if pd.isna(into) else int(into)
+        for cause, merged, into in zip(
+            root_causes["root_cause_id"],
+            root_causes["is_merged"],
+            root_causes["merged_into"],
+            strict=True,
+        )
+        if merged
+    }
+    known = {int(cause) for cause in root_causes["root_cause_id"]}
+    targets: dict[int, int] = {}
+    for cause in known:
+        seen = {cause}
+        current: int | None = cause
+        while current is not None and current in merged_into:
+            current = merged_into[current]
+            if current in seen:
+                current = None
+            elif current is not None:
+                seen.add(current)
+        if current is not None and current in known:
+            targets[cause] = current
+    return targets
 
 
 def _exists(writer: duckdb.DuckDBPyConnection, version: int, cause: int) -> bool:

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from topics.clustering import OUTLIER, ClusteredDocuments, cluster_documents, nearest_centre
-from topics.curation import apply_curation
+from topics.curation import apply_curation, merge_targets
 from topics.documents import DocumentSource, read_documents
 from topics.embedding import (
     Embedder,
@@ -347,17 +347,10 @@ def current_model(connection: duckdb.DuckDBPyConnection) -> CurrentModel | None:
     version = int(row[0])
     root_causes = connection.execute(
         """
-        with merges as (
-            -- the first merge of a cause is the one that moved its documents
-            select root_cause_id, arg_min(related_root_cause_ids[1], rowid) as merged_into
-            from topics.root_cause_lineage
-            where model_version = $v and event = 'merged'
-            group by root_cause_id
-        )
         select r.root_cause_id, r.model_topic, r.label, r.centroid, r.document_count,
             r.origin, r.status, r.status = 'merged' as is_merged, m.merged_into
         from topics.root_causes as r
-        left join merges as m using (root_cause_id)
+        left join topics.root_cause_merges as m using (model_version, root_cause_id)
         where r.model_version = $v order by r.root_cause_id
         """,
         {"v": version},
@@ -370,42 +363,6 @@ def current_model(connection: duckdb.DuckDBPyConnection) -> CurrentModel | None:
         model_path=Path(row[4]),
         root_causes=root_causes,
     )
-
-
-def merge_targets(root_causes: pd.DataFrame) -> dict[int, int]:
-    """The root cause each root cause's complaints go to: itself, or where it was merged.
-
-    Merges chain (A into B, then B into C: A's complaints go to C). A merged cause whose chain
-    does not end in a cause that is not merged (a cycle, or no target recorded) is left out.
-
-    Args:
-        root_causes: ``root_cause_id``, ``is_merged`` and ``merged_into``, as
-            :func:`current_model` reads them.
-    """
-    merged_into = {
-        int(cause): None if pd.isna(into) else int(into)
-        for cause, merged, into in zip(
-            root_causes["root_cause_id"],
-            root_causes["is_merged"],
-            root_causes["merged_into"],
-            strict=True,
-        )
-        if merged
-    }
-    known = {int(cause) for cause in root_causes["root_cause_id"]}
-    targets: dict[int, int] = {}
-    for cause in known:
-        seen = {cause}
-        current: int | None = cause
-        while current is not None and current in merged_into:
-            current = merged_into[current]
-            if current in seen:
-                current = None
-            elif current is not None:
-                seen.add(current)
-        if current is not None and current in known:
-            targets[cause] = current
-    return targets
 
 
 def kept_granularity(warehouse: Path, model: CurrentModel) -> bool | None:

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from critica.cli import app
 from tests.topics.conftest import PARAMS, complaints, insert_tickets
-from topics.curation import apply_event, cause_documents
+from topics.curation import apply_event, cause_documents, merge_targets
 from topics.embedding import SentenceAwareEmbedder, normalised
-from topics.runs import FitResult, assign_root_causes, fit_root_causes, merge_targets
+from topics.runs import FitResult, assign_root_causes, fit_root_causes
 from warehouse.queries.root_causes import similar_root_causes
 from warehouse.store import WarehouseLocation, open_for_reading, open_for_writing
 from warehouse.workspace import curation_events, open_workspace, record_curation_event

@@ -2,7 +2,7 @@
 -- the cosine similarity of their centres (mean language-centred embeddings, as the model and
 -- curation stored them). A root cause's region is its own centre and those of every root cause
 -- merged into it, directly or through a chain, because complaints nearest a merged centre join
--- the cause it went into (topics.runs.merge_targets); two regions are as alike as their
+-- the cause it went into (topics.curation.merge_targets); two regions are as alike as their
 -- closest pair of centres.
 with recursive
 
@@ -17,15 +17,13 @@ current_causes as (
 ),
 
 first_merges as (
-    -- the first merge of a cause is the one that moved its documents
     select
-        lineage.root_cause_id,
-        arg_min(lineage.related_root_cause_ids[1], lineage.rowid) as merged_into
-    from topics.root_cause_lineage as lineage
+        merges.root_cause_id,
+        merges.merged_into
+    from topics.root_cause_merges as merges
     inner join topics.model_versions as versions
-        on versions.model_version = lineage.model_version
-    where versions.is_current and lineage.event = 'merged'
-    group by lineage.root_cause_id
+        on versions.model_version = merges.model_version
+    where versions.is_current
 ),
 
 regions (owner_id, member_id, depth) as (
