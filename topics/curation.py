@@ -244,10 +244,10 @@ def _part_keywords_by_language(
     A language counts for a part when the part has ``MIN_DOCUMENTS_FOR_LANGUAGE_KEYWORDS`` of
     its complaints, as for the fit's root causes.
     """
-    spoken = [language or UNKNOWN_LANGUAGE for language in languages]
+    spoken = np.asarray([language or UNKNOWN_LANGUAGE for language in languages])
     parts: list[dict[str, list[str]]] = [{} for _ in order]
-    for language in sorted(set(spoken)):
-        positions = np.flatnonzero(np.asarray(spoken) == language)
+    for language in sorted(set(spoken.tolist())):
+        positions = np.flatnonzero(spoken == language)
         words = part_keywords([texts[int(i)] for i in positions], labels[positions], order)
         for index, part in enumerate(order):
             in_part = int((labels[positions] == part).sum())

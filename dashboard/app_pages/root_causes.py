@@ -245,9 +245,7 @@ with curate_tab:
         alike = data.similar_root_causes(view.source, root_cause_id)
         similarity = dict(zip(alike["root_cause_id"].astype(int), alike["similarity"], strict=True))
         # the most alike first: the fragments of one cause are each other's nearest
-        ordered = [other for other in similarity if other in labels] + [
-            other for other in others if other not in similarity
-        ]
+        ordered = list(similarity) + [other for other in others if other not in similarity]
 
         def described(other: int) -> str:
             """The root cause's label and id, and how alike it is."""
