@@ -30,6 +30,7 @@ from topics.curation import (
     split_labels,
 )
 from topics.embedding import Vectors, normalised
+from topics.model import UNKNOWN_LANGUAGE
 
 # The silhouette of every candidate partition is measured on at most this many complaints (a
 # seeded sample): its cost grows with the square of the count, and the choice does not change.
@@ -199,7 +200,7 @@ def _describe_parts(
     cause: CauseDocuments, labels: npt.NDArray[np.int32], order: list[int]
 ) -> list[SplitPart]:
     ids, texts, vectors = cause.document_ids, cause.texts, cause.vectors
-    languages = [language or "unknown" for language in cause.languages]
+    languages = [language or UNKNOWN_LANGUAGE for language in cause.languages]
     keywords = part_keywords(texts, labels, order)
     parts = []
     for position, label in enumerate(order):
