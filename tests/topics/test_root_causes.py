@@ -150,6 +150,26 @@ def test_complaints_loaded_after_the_fit_get_the_root_cause_of_their_kind(
     assert hits >= 0.8
 
 
+def test_complaints_loaded_again_get_the_root_cause_the_fit_gave_them(
+    desk: Path, embedder: SentenceAwareEmbedder, desk_tickets: pd.DataFrame
+) -> None:
+    fitted = desk_tickets.merge(assignments(desk), on="ticket_id")
+    again = fitted.assign(ticket_id=(fitted["ticket_id"].astype(int) + 20_000).astype(str))
+    insert_tickets(desk, again.drop(columns=["root_cause_id", "assigned_by"]))
+
+    assign_root_causes(desk, embedder)
+
+    placed = again.merge(assignments(desk), on="ticket_id", suffixes=("_fit", "_assigned"))
+    assert len(placed) == len(fitted)
+    same = placed["root_cause_id_fit"].fillna(-1).eq(placed["root_cause_id_assigned"].fillna(-1))
+    # the centre rule alone placed 86% of them where the fit had (the neighbours' vote: 99%)
+    assert same.mean() >= 0.95
+    assert (
+        placed["root_cause_id_assigned"].isna().mean()
+        <= placed["root_cause_id_fit"].isna().mean() + 0.02
+    )
+
+
 def test_renames_merges_and_exclusions_survive_a_refit(
     desk: Path, embedder: SentenceAwareEmbedder
 ) -> None:
