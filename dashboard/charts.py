@@ -174,6 +174,40 @@ def volume_over_time(frame: pd.DataFrame, *, height: int = 320) -> go.Figure:
     return _styled(figure, height=height)
 
 
+def outliers_over_time(frame: pd.DataFrame, *, height: int = 280) -> go.Figure:
+    """Share of each month's complaints left without a root cause, against the fit's share.
+
+    ``frame`` is :func:`warehouse.queries.root_causes.outliers_by_month`'s: months wholly after
+    the fit (only complaints placed since) are drawn in the second colour.
+    """
+    after = frame["after_fit"].astype(bool)
+    figure = go.Figure(
+        go.Bar(
+            x=frame["month"],
+            y=frame["outlier_share"],
+            marker_color=[PALETTE[1] if later else PALETTE[0] for later in after],
+            customdata=frame[["count_outliers", "count_documents"]],
+            hovertemplate=(
+                "%{x|%b %Y}: %{y:.1%} (%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"
+            ),
+        )
+    )
+    if not frame.empty:
+        figure.add_hline(
+            y=float(frame["fit_outlier_share"].iloc[0]),
+            line_dash="dash",
+            line_color="#555555",
+            annotation_text="the fit's share",
+            annotation_position="top left",
+        )
+    figure.update_layout(
+        title={"text": "Complaints without a root cause", "font": {"size": 14}},
+        yaxis={"tickformat": ".0%", "rangemode": "tozero"},
+        hovermode="closest",
+    )
+    return _styled(figure, height=height)
+
+
 def glide_path(
     progress: pd.DataFrame, *, target_value: float, unit: str, height: int = 300
 ) -> go.Figure:

@@ -25,6 +25,7 @@ import streamlit as st
 from improvement import checkups, metrics, register, report, significance, targets
 from warehouse import kpis as kpi_registry
 from warehouse.queries import commitments, data_health, difficult_contacts, root_causes, segments
+from warehouse.queries.root_cause_statistics import OutlierRise
 from warehouse.store import (
     WAREHOUSE_ENV_VAR,
     WarehouseLocation,
@@ -231,6 +232,18 @@ def root_cause_models(source: Source) -> pd.DataFrame:
     """Every fit and refit of the root-cause model, newest first."""
     with _cursor(source) as cursor:
         return data_health.root_cause_models(cursor)
+
+
+@_cache
+def outliers_by_month(source: Source) -> pd.DataFrame:
+    """The current model's documents per month and how many it left without a root cause."""
+    with _cursor(source) as cursor:
+        return root_causes.outliers_by_month(cursor)
+
+
+def outliers_rising(months: pd.DataFrame) -> OutlierRise | None:
+    """The latest month after the fit whose complaints fit no root cause clearly more often."""
+    return root_causes.outliers_rising(months)
 
 
 @_cache

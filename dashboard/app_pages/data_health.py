@@ -135,6 +135,25 @@ else:
         (st.warning if pd.notna(borderline) and bool(borderline) else st.caption)(how_fine)
     else:
         st.caption("How fine: set in critica.toml (`min_cluster_share` or `min_cluster_size`).")
+    # New complaints are placed as the fit placed its own, so their outlier share stays near
+    # the fit's unless they are of a kind the model has no root cause for.
+    months = data.outliers_by_month(view.source)
+    rise = data.outliers_rising(months)
+    if rise is not None:
+        st.warning(
+            f"{rise.outlier_share:.0%} of {rise.month:%B %Y}'s complaints "
+            f"({rise.count_outliers:,} of {rise.count_documents:,}) fit no root cause, against "
+            f"{rise.fit_outlier_share:.0%} when the model was fitted: new kinds of complaint may "
+            "be arriving. Refit to find them: `critica topics refit`."
+        )
+    if not months.empty:
+        st.plotly_chart(charts.outliers_over_time(months))
+        st.caption(
+            "Months after the fit (second colour) hold only complaints placed since, by "
+            "`critica topics assign`. A month is flagged when its share passes a one-sided "
+            "binomial test against the fit's at 1% and exceeds it by 5 points (30 complaints "
+            "at least)."
+        )
     downloadable_table(
         models,
         name="Root-cause model versions",

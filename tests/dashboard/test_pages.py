@@ -302,6 +302,9 @@ def test_data_health_shows_the_root_cause_model_in_use(
     # the fit chose the size: the page says why, as `critica topics fit` printed it
     (why,) = [c.value for c in app.caption if c.value.startswith("How fine: ")]
     assert models["granularity"].iloc[0] in why and "root causes of at least" in why
+    # every month's complaints shown against the fit's outliers; none fits the model worse
+    assert any(c.value.startswith("Months after the fit") for c in app.caption)
+    assert not [w.value for w in app.warning if "fit no root cause" in w.value]
 
 
 def test_merging_offers_the_most_alike_root_causes_first(
@@ -378,6 +381,55 @@ def test_data_health_warns_when_the_granularity_was_decided_close_to_the_line(
     (warning,) = [w.value for w in app.warning if w.value.startswith("How fine: ")]
     assert reason in warning
     assert not [c.value for c in app.caption if c.value.startswith("How fine: ")]
+
+
+def test_data_health_flags_a_month_whose_complaints_fit_no_root_cause(
+    demo_desk_with_root_causes: Path, open_page: OpenPage, tmp_path: Path
+) -> None:
+    warehouse = copy_of(demo_desk_with_root_causes, tmp_path / "rc")
+    with open_for_writing(warehouse) as writer:
+        row = writer.execute("select date_trunc('month', max(created_at)) from core.tickets")
+        (latest_month,) = row.fetchone() or (None,)
+        # the model trained on everything before the latest month (a day's margin: the window
+        # ends at a UTC instant, the months are the reporting calendar's) ...
+        writer.execute(
+            "update topics.model_versions set window_end = $month - interval 1 day "
+            "where is_current",
+            {"month": latest_month},
+        )
+        # ... and 40 complaints of that month, placed since, fit none of its root causes
+        writer.execute(
+            """
+            insert into core.tickets (
+                source_system, ticket_id, created_at, description, language, is_complaint,
+                source_file, source_line, load_id, row_hash
+            )
+            select 'zendesk', 'new-' || i, $month + interval 5 day + i * interval 1 hour,
+                'Something new ' || i, 'en', true, 'new.csv', i, 1, md5('new-' || i)
+            from range(40) as numbers(i)
+            """,
+            {"month": latest_month},
+        )
+        writer.execute(
+            """
+            insert into topics.document_root_causes by name
+            select versions.model_version, 'ticket:zendesk:new-' || i as document_id,
+                'ticket' as document_kind, 'zendesk' as source_system, 'new-' || i as record_id,
+                md5('new-' || i) as text_hash, null as root_cause_id,
+                null as model_root_cause_id, 0.1 as probability, 'assign' as assigned_by,
+                $month + interval 6 day as assigned_at
+            from range(40) as numbers(i), topics.model_versions as versions
+            where versions.is_current
+            """,
+            {"month": latest_month},
+        )
+
+    app = open_page(warehouse, "Data health")
+
+    assert not app.exception
+    (warning,) = [w.value for w in app.warning if "fit no root cause" in w.value]
+    assert f"{latest_month:%B %Y}'s complaints" in warning and "critica topics refit" in warning
+    assert any(c.value.startswith("Months after the fit") for c in app.caption)
 
 
 def test_data_health_without_a_root_cause_model_says_how_to_train_one(

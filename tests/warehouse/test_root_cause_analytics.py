@@ -22,10 +22,16 @@ from tests.warehouse.conftest import UTC_NINE_TO_FIVE
 from tests.warehouse.root_cause_desk import RootCauseDesk
 from warehouse.business_calendar import BusinessCalendar
 from warehouse.kpis import kpi_table
-from warehouse.queries.root_cause_statistics import flag_emerging_weeks, score_difference
+from warehouse.queries.root_cause_statistics import (
+    flag_emerging_weeks,
+    outlier_rise,
+    score_difference,
+)
 from warehouse.queries.root_causes import (
     current_root_causes,
     emerging_root_causes,
+    outliers_by_month,
+    outliers_rising,
     representative_complaints,
     root_cause_impact,
     root_cause_keywords,
@@ -552,6 +558,113 @@ def test_a_tripled_weekly_rate_is_almost_always_caught() -> None:
     assert caught >= 0.9
 
 
+# --- New complaints against the model ---------------------------------------------------
+
+
+def outlier_months(desk: RootCauseDesk, months: dict[str, tuple[int, int]]) -> None:
+    """Complaints on the 10th of each month: (how many, how many left outliers)."""
+    for month, (count, outliers) in months.items():
+        for number in range(count):
+            cause = None if number < outliers else 2
+            desk.complaint(f"{month}-{number}", f"{month}-10 10:00", cause)
+
+
+def test_outliers_are_counted_per_month_and_months_after_the_fit_are_marked(
+    desk: RootCauseDesk,
+) -> None:
+    # the model (fitted 1 April 2025, no window) left 10% of its documents outliers
+    desk.con.execute("update topics.model_versions set outlier_share = 0.1")
+    outlier_months(desk, {"2025-03": (10, 1), "2025-04": (20, 2), "2025-05": (40, 12)})
+    desk.complaint("excluded-1", "2025-05-11 10:00", 3)  # an excluded cause's: not an outlier
+
+    months = outliers_by_month(desk.con)
+
+    assert months["month"].dt.strftime("%Y-%m").tolist() == ["2025-03", "2025-04", "2025-05"]
+    assert months["count_documents"].tolist() == [10, 20, 41]
+    assert months["count_outliers"].tolist() == [1, 2, 12]
+    assert months["outlier_share"].round(4).tolist() == [0.1, 0.1, round(12 / 41, 4)]
+    # April holds the fit's day: only May lies wholly after it
+    assert months["after_fit"].tolist() == [False, False, True]
+    assert (months["fitted_through"].astype(str) == "2025-04-01").all()
+    assert (months["fit_outlier_share"] == 0.1).all()
+
+
+def test_a_training_window_ends_the_fit_on_its_last_day(desk: RootCauseDesk) -> None:
+    desk.con.execute("update topics.model_versions set window_end = timestamp '2025-03-01 00:00'")
+    outlier_months(desk, {"2025-02": (5, 0), "2025-03": (5, 1)})
+
+    months = outliers_by_month(desk.con)
+
+    assert months["after_fit"].tolist() == [False, True]
+    assert (months["fitted_through"].astype(str) == "2025-02-28").all()
+
+
+def test_a_month_after_the_fit_with_many_more_outliers_raises_the_alarm(
+    desk: RootCauseDesk,
+) -> None:
+    desk.con.execute("update topics.model_versions set outlier_share = 0.1")
+    outlier_months(desk, {"2025-03": (40, 4), "2025-05": (40, 12), "2025-06": (10, 9)})
+
+    rise = outliers_rising(outliers_by_month(desk.con))
+
+    # June has too few complaints to test: May, the latest month with enough, is tested
+    assert rise is not None and rise.month == pd.Timestamp("2025-05-01")
+    assert (rise.count_documents, rise.count_outliers) == (40, 12)
+    assert rise.outlier_share == pytest.approx(0.3) and rise.fit_outlier_share == 0.1
+    assert rise.p_value < 0.01
+
+
+def test_a_month_within_the_fits_noise_raises_nothing(desk: RootCauseDesk) -> None:
+    desk.con.execute("update topics.model_versions set outlier_share = 0.1")
+    # 15% of 40: five points above the fit, but as likely as 1 in 5 with the fit's 10%
+    outlier_months(desk, {"2025-05": (40, 6)})
+
+    assert outliers_rising(outliers_by_month(desk.con)) is None
+
+
+def months_after_the_fit(
+    counts: np.ndarray, outliers: np.ndarray, fit_share: float
+) -> list[pd.DataFrame]:
+    return [
+        pd.DataFrame(
+            {
+                "month": [pd.Timestamp("2025-05-01")],
+                "count_documents": [int(n)],
+                "count_outliers": [int(k)],
+                "fit_outlier_share": [fit_share],
+                "after_fit": [True],
+            }
+        )
+        for n, k in zip(counts, outliers, strict=True)
+    ]
+
+
+def test_outliers_at_the_fits_rate_raise_false_alarms_no_more_often_than_the_nominal_rate() -> None:
+    rng = np.random.default_rng(7)
+    counts = rng.integers(30, 2_000, size=2_000)
+    outliers = rng.binomial(counts, 0.08)
+
+    alarms = [
+        outlier_rise(month, alpha=0.01, min_documents=30, min_increase=0.0, floor_share=0.01)
+        for month in months_after_the_fit(counts, outliers, 0.08)
+    ]
+
+    assert sum(alarm is not None for alarm in alarms) / len(alarms) <= 0.01 + 0.005
+
+
+def test_outliers_doubled_on_a_few_hundred_complaints_are_almost_always_caught() -> None:
+    rng = np.random.default_rng(8)
+    counts = np.full(500, 300)
+    outliers = rng.binomial(counts, 0.16)
+
+    alarms = [
+        outlier_rise(month, alpha=0.01, min_documents=30, min_increase=0.05, floor_share=0.01)
+        for month in months_after_the_fit(counts, outliers, 0.08)
+    ]
+
+    assert sum(alarm is not None for alarm in alarms) / len(alarms) >= 0.9
+
+
 # --- Drill-down ----------------------------------------------------------------------------
 
 
@@ -646,6 +759,7 @@ def test_every_query_runs_on_a_read_only_connection(tmp_path: Path) -> None:
         assert len(emerging_root_causes(reader, **MARCH)) == 0
         assert len(representative_complaints(reader, 2)) == 3
         assert similar_root_causes(reader, 2)["root_cause_id"].tolist() == [1]
+        assert len(outliers_by_month(reader)) == 1
     finally:
         reader.close()
 
@@ -670,6 +784,8 @@ def test_every_query_answers_an_empty_table_before_the_first_fit(tmp_path: Path)
             root_cause_lineage(reader, 1),
             similar_root_causes(reader, 1),
         ]
+        assert outliers_by_month(reader).empty
+        assert outliers_rising(outliers_by_month(reader)) is None
     finally:
         reader.close()
 

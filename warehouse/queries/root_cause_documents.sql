@@ -1,8 +1,8 @@
 -- The documents of the current root-cause model (complaint tickets and survey comments) in a
 -- scope: occurred in [$starts_at, $ends_at) (UTC; null = open-ended) and matching the segment
 -- filters ($team, $channel, $priority, $language; null = any). root_cause_id is the shown root
--- cause, null for outliers and for documents of an excluded root cause; they still count as
--- complaints. local_date is the day in $time_zone, the reporting calendar's zone.
+-- cause, null for outliers (is_outlier) and for documents of an excluded root cause; they still
+-- count as complaints. local_date is the day in $time_zone, the reporting calendar's zone.
 with
 
 current_documents as (
@@ -14,7 +14,9 @@ current_documents as (
         documents.probability,
         case
             when causes.status not in ('merged', 'excluded') then documents.root_cause_id
-        end as root_cause_id
+        end as root_cause_id,
+        -- no root cause at all (an excluded cause's documents have one, just not shown)
+        documents.root_cause_id is null as is_outlier
     from topics.document_root_causes as documents
     inner join topics.model_versions as versions
         on versions.model_version = documents.model_version

@@ -148,3 +148,62 @@ def flag_emerging_weeks(
             "is_emerging": ((p_values <= threshold) & (observed >= min_count)).ravel(),
         }
     )
+
+
+@dataclass(frozen=True)
+class OutlierRise:
+    """A month after the fit whose complaints fit the model clearly less well than the fit's.
+
+    Attributes:
+        month: First day of the month.
+        count_documents: Documents that occurred in it.
+        count_outliers: Those left without a root cause.
+        outlier_share: ``count_outliers / count_documents``.
+        fit_outlier_share: The share the fit left among its own documents.
+        p_value: One-sided binomial tail: as many outliers or more, were the fit's share still true.
+    """
+
+    month: pd.Timestamp
+    count_documents: int
+    count_outliers: int
+    outlier_share: float
+    fit_outlier_share: float
+    p_value: float
+
+
+def outlier_rise(
+    months: pd.DataFrame,
+    *,
+    alpha: float,
+    min_documents: int,
+    min_increase: float,
+    floor_share: float,
+) -> OutlierRise | None:
+    """The latest month after the fit, when its outlier share rose clearly above the fit's.
+
+    Only the latest month after the fit with at least ``min_documents`` is tested (one test,
+    so ``alpha`` is the false-alarm rate per look): its outliers against a binomial with the
+    fit's share (at least ``floor_share``: a fit that left none would make one outlier an
+    alarm), and its share must exceed the fit's by ``min_increase`` as well, so a large month
+    does not raise an alarm over a rise nobody would act on.
+
+    Args:
+        months: From :func:`warehouse.queries.root_causes.outliers_by_month`.
+        alpha: Largest one-sided p-value that raises the alarm.
+        min_documents: Fewest documents a month needs to be tested.
+        min_increase: Least rise of the share over the fit's.
+        floor_share: Least share the test assumes the fit left.
+    """
+    after = months[months["after_fit"] & (months["count_documents"] >= min_documents)]
+    if after.empty:
+        return None
+    latest = after.iloc[-1]
+    documents, outliers = int(latest["count_documents"]), int(latest["count_outliers"])
+    fit_share = float(latest["fit_outlier_share"])
+    share = outliers / documents
+    p_value = float(binom.sf(outliers - 1, documents, max(fit_share, floor_share)))
+    if p_value >= alpha or share - fit_share < min_increase:
+        return None
+    return OutlierRise(
+        pd.Timestamp(latest["month"]), documents, outliers, share, fit_share, p_value
+    )

@@ -27,7 +27,12 @@ from warehouse.kpis import (
     local_midnight_utc,
     reporting_time_zone,
 )
-from warehouse.queries.root_cause_statistics import flag_emerging_weeks, score_difference
+from warehouse.queries.root_cause_statistics import (
+    OutlierRise,
+    flag_emerging_weeks,
+    outlier_rise,
+    score_difference,
+)
 
 Score = Literal["csat", "nps"]
 Segment = Literal["team", "channel", "priority", "language"]
@@ -55,6 +60,12 @@ IMPACT_CONFIDENCE: Final = 0.95
 BASELINE_WEEKS: Final = 8
 WEEKLY_FAMILY_ALPHA: Final = 0.01
 MIN_EMERGING_COUNT: Final = 5
+# New complaints that fit the model less well: one binomial test of the latest month after the
+# fit, its false-alarm rate, the fewest documents worth it and the least rise worth acting on.
+OUTLIER_ALPHA: Final = 0.01
+MIN_OUTLIER_MONTH_DOCUMENTS: Final = 30
+MIN_OUTLIER_RISE: Final = 0.05
+OUTLIER_FLOOR_SHARE: Final = 0.01
 # Languages written right to left: their complaints are shown with dir="rtl".
 RIGHT_TO_LEFT_LANGUAGES: Final = ("ar", "fa", "he", "ur", "yi")
 
@@ -370,6 +381,49 @@ def root_causes_over_time(
     """
     _check_choice("grain", grain, ("week", "month"))
     return con.execute(OVER_TIME_SQL, _scope_parameters(con, scope) | {"grain": grain}).df()
+
+
+OUTLIERS_BY_MONTH_SQL: Final = _after(
+    {"documents": _DOCUMENTS_SQL}, _query("outliers_by_month.sql")
+)
+
+
+def outliers_by_month(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The current model's documents per month and how many it left without a root cause.
+
+    Months after the model's training window hold only complaints placed since the fit
+    (``critica topics assign``): set against the fit's own share, theirs says whether new
+    complaints still fit the model (:func:`outliers_rising`).
+
+    Returns:
+        ``month`` (first day, local calendar), ``count_documents``, ``count_outliers``,
+        ``outlier_share`` (0-1), ``fit_outlier_share``, ``fitted_through`` (the last local day
+        the training could hold), ``after_fit`` (the whole month lies after it); no rows before
+        the first fit.
+    """
+    parameters = _scope_parameters(con, {})
+    return con.execute(OUTLIERS_BY_MONTH_SQL, parameters).df()
+
+
+def outliers_rising(months: pd.DataFrame) -> OutlierRise | None:
+    """The latest month after the fit whose complaints fit no root cause clearly more often.
+
+    Args:
+        months: From :func:`outliers_by_month`.
+
+    Returns:
+        The month, when its outlier share passes a one-sided binomial test against the fit's
+        share at ``OUTLIER_ALPHA`` (1%) and exceeds it by ``MIN_OUTLIER_RISE`` (5 points),
+        with at least ``MIN_OUTLIER_MONTH_DOCUMENTS`` documents; else None. New kinds of
+        complaint the model has no root cause for show up this way: time for a refit.
+    """
+    return outlier_rise(
+        months,
+        alpha=OUTLIER_ALPHA,
+        min_documents=MIN_OUTLIER_MONTH_DOCUMENTS,
+        min_increase=MIN_OUTLIER_RISE,
+        floor_share=OUTLIER_FLOOR_SHARE,
+    )
 
 
 BY_SEGMENT_SQL: Final = _after(_DOCUMENTS_AND_CAUSES, _query("root_causes_by_segment.sql"))
