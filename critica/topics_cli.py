@@ -231,6 +231,23 @@ def run_assign(warehouse: Path, settings: dict[str, object]) -> None:
         f"Assigned {result.document_count:,} new documents with model version "
         f"{result.model_version} ({result.outlier_count:,} left as outliers)."
     )
+    if result.document_count:
+        _warn_if_outliers_rise(warehouse)
+
+
+def _warn_if_outliers_rise(warehouse: Path) -> None:
+    """Say so when a month after the fit has clearly more complaints without a root cause."""
+    from warehouse.queries.root_causes import outliers_by_month, outliers_rising
+
+    with open_for_reading(warehouse) as reader:
+        rise = outliers_rising(outliers_by_month(reader))
+    if rise is not None:
+        console.print(
+            f"[yellow]{rise.outlier_share:.0%} of {rise.month:%B %Y}'s complaints "
+            f"({rise.count_outliers:,} of {rise.count_documents:,}) fit no root cause, against "
+            f"{rise.fit_outlier_share:.0%} when the model was fitted: new kinds of complaint may "
+            "be arriving. Refit to find them: critica topics refit.[/yellow]"
+        )
 
 
 @topics_app.command()

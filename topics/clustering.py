@@ -39,6 +39,7 @@ from topics.placement import (
     ClusteredNeighbours,
     nearest_centre,
     place_documents,
+    similarity_floor,
 )
 
 REPRESENTATIVES: Final = 8
@@ -87,6 +88,8 @@ class ClusteredDocuments:
     cluster_members: npt.NDArray[np.bool_] = field(
         default_factory=lambda: np.zeros(0, dtype=np.bool_)
     )
+    #: Below this similarity to every clustered document, the centre rule places a document.
+    neighbour_floor: float = 0.0
 
     @property
     def outlier_share(self) -> float:
@@ -162,6 +165,7 @@ def cluster_documents(
     members = model_topics[clustered] != OUTLIER
 
     centroids = topic_centroids(centred, model_topics)
+    floor = similarity_floor(centred[clustered])
     unseen = np.setdiff1d(np.arange(len(texts)), clustered)
     outliers = clustered[~members]
     if centroids and (len(unseen) or len(outliers)):
@@ -170,7 +174,7 @@ def cluster_documents(
             sampled_topics = model_topics[clustered]
             placed = place_documents(
                 centred[unseen],
-                ClusteredNeighbours(centred[clustered], sampled_topics, sampled_topics),
+                ClusteredNeighbours(centred[clustered], sampled_topics, sampled_topics, floor),
                 centroids,
                 params.outlier_similarity,
             )
@@ -216,6 +220,7 @@ def cluster_documents(
         granularity,
         clustered,
         members,
+        floor,
     )
 
 

@@ -33,6 +33,10 @@ OUTLIER: Final = -1
 NEIGHBOURS: Final = 10
 #: A neighbour's vote is its cosine similarity to this power: the nearest count most.
 VOTE_POWER: Final = 4
+#: A document less similar to every clustered document than all but this share of them are to
+#: their own nearest one lies outside everything the fit saw: the centre rule decides, so a
+#: new kind of complaint stays an outlier (bench/placement.py, "new kind").
+FLOOR_QUANTILE: Final = 0.01
 #: Documents compared with the references at a time (a 1,024 x 20,000 block is 80 MB).
 _BLOCK: Final = 1_024
 NEIGHBOURS_FILE: Final = "neighbours.npz"
@@ -54,6 +58,9 @@ class ClusteredNeighbours:
     vectors: Vectors
     root_causes: npt.NDArray[np.int64]
     said: npt.NDArray[np.int64]
+    #: A document whose most similar clustered document is less similar than this does not
+    #: take their vote (:func:`similarity_floor`).
+    floor: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -70,9 +77,23 @@ class Placement:
     by_neighbours: npt.NDArray[np.bool_]
 
 
+@dataclass(frozen=True)
+class Vote:
+    """What the nearest references said of each document, in input order."""
+
+    #: The label they voted for, or ``OUTLIER`` when none is similar at all.
+    winners: npt.NDArray[np.int64]
+    #: The winner's share of the votes.
+    shares: npt.NDArray[np.float64]
+    #: The most similar reference that voted for the winner.
+    voters: npt.NDArray[np.intp]
+    #: The similarity to the most similar reference.
+    nearest: npt.NDArray[np.float64]
+
+
 def neighbour_vote(
     vectors: Vectors, references: Vectors, labels: npt.NDArray[np.int64], neighbours: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.intp]]:
+) -> Vote:
     """The label the nearest references vote for, its share of the votes and its nearest voter.
 
     Each of the ``neighbours`` most similar references (cosine: all vectors are normalised)
@@ -83,8 +104,9 @@ def neighbour_vote(
     winners = np.full(count, OUTLIER, dtype=np.int64)
     shares = np.zeros(count, dtype=np.float64)
     voters = np.zeros(count, dtype=np.intp)
+    nearest_similarities = np.full(count, -1.0, dtype=np.float64)
     if count == 0 or len(references) == 0:
-        return winners, shares, voters
+        return Vote(winners, shares, voters, nearest_similarities)
     k = min(neighbours, len(references))
     classes, dense = np.unique(labels, return_inverse=True)
     for start in range(0, count, _BLOCK):
@@ -105,7 +127,25 @@ def neighbour_vote(
         winners[block] = np.where(voted, classes[best], OUTLIER)
         shares[block] = np.where(voted, tally[rows, best] / np.where(voted, total, 1.0), 0.0)
         voters[block] = nearest[rows, for_best.argmax(axis=1)]
-    return winners, shares, voters
+        nearest_similarities[block] = nearest_similarity.max(axis=1)
+    return Vote(winners, shares, voters, nearest_similarities)
+
+
+def similarity_floor(vectors: Vectors) -> float:
+    """The similarity below which a document lies outside everything the fit clustered.
+
+    Each clustered document's similarity to its most similar other one; the ``FLOOR_QUANTILE``
+    quantile of those. Computed once per fit, a block at a time.
+    """
+    if len(vectors) < 2:
+        return 0.0
+    nearest = np.empty(len(vectors), dtype=np.float64)
+    for start in range(0, len(vectors), _BLOCK):
+        similarity = vectors[start : start + _BLOCK] @ vectors.T
+        rows = np.arange(len(similarity))
+        similarity[rows, rows + start] = -np.inf  # not itself
+        nearest[start : start + len(similarity)] = similarity.max(axis=1)
+    return float(np.quantile(nearest, FLOOR_QUANTILE))
 
 
 def nearest_centre(
@@ -134,6 +174,9 @@ def place_documents(
 ) -> Placement:
     """Place documents among the root causes: the clustered neighbours' vote, else the centre.
 
+    The vote decides when it names a root cause and the document is at least
+    ``neighbours.floor`` similar to its nearest clustered document; else the centre rule.
+
     Args:
         vectors: The documents' language-centred, normalised vectors.
         neighbours: The fit's clustered documents.
@@ -142,13 +185,12 @@ def place_documents(
         joins: Where the centre rule's answer goes (a merged root cause's complaints join its
             target); a cause missing from it places nothing. None keeps the answer as it is.
     """
-    winners, shares, voters = neighbour_vote(
-        vectors, neighbours.vectors, neighbours.root_causes, NEIGHBOURS
-    )
-    by_neighbours = winners != OUTLIER
-    root_causes = winners.copy()
-    said = np.where(by_neighbours, neighbours.said[voters], OUTLIER).astype(np.int64)
-    scores = shares.copy()
+    vote = neighbour_vote(vectors, neighbours.vectors, neighbours.root_causes, NEIGHBOURS)
+    # far from every clustered document: not theirs to say (a new kind of complaint)
+    by_neighbours = (vote.winners != OUTLIER) & (vote.nearest >= neighbours.floor)
+    root_causes = np.where(by_neighbours, vote.winners, OUTLIER).astype(np.int64)
+    said = np.where(by_neighbours, neighbours.said[vote.voters], OUTLIER).astype(np.int64)
+    scores = np.where(by_neighbours, vote.shares, 0.0)
     rest = np.flatnonzero(~by_neighbours)
     if len(rest):
         found, similarity = nearest_centre(vectors[rest], centroids, min_similarity)
@@ -164,9 +206,13 @@ def place_documents(
 
 
 def save_neighbours(
-    folder: Path, document_ids: list[str], vectors: Vectors, members: npt.NDArray[np.bool_]
+    folder: Path,
+    document_ids: list[str],
+    vectors: Vectors,
+    members: npt.NDArray[np.bool_],
+    floor: float,
 ) -> None:
-    """Keep the clustered documents with a model: ids, vectors (half precision) and membership.
+    """Keep the clustered documents with a model: ids, vectors (half precision), membership.
 
     Their root causes are not saved: assign reads them from the warehouse, where curation
     (merges, splits) keeps them current.
@@ -176,6 +222,7 @@ def save_neighbours(
         document_id=np.asarray(document_ids, dtype=np.str_),
         vector=vectors.astype(np.float16),
         member=members.astype(np.bool_),
+        floor=np.float64(floor),
     )
 
 
@@ -186,6 +233,8 @@ class SavedNeighbours:
     document_ids: list[str]
     vectors: Vectors
     members: npt.NDArray[np.bool_]
+    #: :func:`similarity_floor` of the clustered documents.
+    floor: float
 
 
 def load_neighbours(folder: Path) -> SavedNeighbours | None:
@@ -198,4 +247,5 @@ def load_neighbours(folder: Path) -> SavedNeighbours | None:
             document_ids=[str(document_id) for document_id in saved["document_id"]],
             vectors=saved["vector"].astype(np.float32),
             members=saved["member"].astype(np.bool_),
+            floor=float(saved["floor"]),
         )

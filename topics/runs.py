@@ -364,7 +364,7 @@ def _clustered_neighbours(
         if member and cause is not None and int(cause) in joins:
             root_causes[position] = joins[int(cause)]
             said[position] = int(cause) if model_cause is None else int(model_cause)
-    return ClusteredNeighbours(saved.vectors, root_causes, said)
+    return ClusteredNeighbours(saved.vectors, root_causes, said, saved.floor)
 
 
 def _embed_for_model(
@@ -622,6 +622,7 @@ def _save_model(
         [document_ids[position] for position in positions],
         clustered.centred[positions],
         clustered.cluster_members,
+        clustered.neighbour_floor,
     )
     chosen = (
         {} if clustered.granularity is None else {"granularity": clustered.granularity.as_dict()}

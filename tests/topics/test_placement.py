@@ -16,6 +16,7 @@ from topics.placement import (
     neighbour_vote,
     place_documents,
     save_neighbours,
+    similarity_floor,
 )
 
 
@@ -34,25 +35,26 @@ def test_the_nearest_references_outvote_a_larger_cluster_further_away() -> None:
     references = unit(1, 2, 3, *[60 + i for i in range(8)])
     causes = labels(2, 2, 2, *[1] * 8)
 
-    winners, shares, voters = neighbour_vote(unit(0), references, causes, NEIGHBOURS)
+    vote = neighbour_vote(unit(0), references, causes, NEIGHBOURS)
 
-    assert winners.tolist() == [2]
+    assert vote.winners.tolist() == [2]
     # ten vote: the three near ones (weight ~1 each: similarity^4) and seven far ones, each at
     # most cos(60 deg)^4 = 1/16, so the far cluster weighs under 0.44 against ~3
-    assert 0.87 < shares[0] < 0.93
-    assert voters.tolist() == [0]  # the nearest reference that voted for the winner
+    assert 0.87 < vote.shares[0] < 0.93
+    assert vote.voters.tolist() == [0]  # the nearest reference that voted for the winner
+    assert np.isclose(vote.nearest[0], np.cos(np.radians(1)))
 
 
 def test_a_document_no_reference_resembles_gets_no_vote() -> None:
     references = unit(0, 5, 10)
-    winners, shares, _ = neighbour_vote(unit(180), references, labels(1, 1, 1), NEIGHBOURS)
-    assert winners.tolist() == [OUTLIER] and shares.tolist() == [0.0]
+    vote = neighbour_vote(unit(180), references, labels(1, 1, 1), NEIGHBOURS)
+    assert vote.winners.tolist() == [OUTLIER] and vote.shares.tolist() == [0.0]
 
 
 def test_fewer_references_than_neighbours_all_vote() -> None:
-    winners, shares, _ = neighbour_vote(unit(0, 90), unit(10, 80), labels(4, 7), NEIGHBOURS)
-    assert winners.tolist() == [4, 7]
-    assert all(0.5 < share < 1 for share in shares)
+    vote = neighbour_vote(unit(0, 90), unit(10, 80), labels(4, 7), NEIGHBOURS)
+    assert vote.winners.tolist() == [4, 7]
+    assert all(0.5 < share < 1 for share in vote.shares)
 
 
 def test_documents_are_voted_on_in_blocks_with_the_same_answer() -> None:
@@ -67,7 +69,9 @@ def test_documents_are_voted_on_in_blocks_with_the_same_answer() -> None:
         for i in (0, 1_024, 2_499)
     ]
 
-    assert [int(together[0][i]) for i in (0, 1_024, 2_499)] == [int(w[0][0]) for w in one_by_one]
+    assert [int(together.winners[i]) for i in (0, 1_024, 2_499)] == [
+        int(vote.winners[0]) for vote in one_by_one
+    ]
 
 
 def test_a_member_far_from_its_centre_keeps_its_cluster_where_the_centre_rule_drops_it() -> None:
@@ -122,12 +126,38 @@ def test_the_clustered_documents_are_saved_with_the_model_and_read_back(tmp_path
         ["ticket:zendesk:1", "ticket:zendesk:2", "comment:q:3"],
         vectors,
         np.array([True, False, True]),
+        0.42,
     )
 
     saved = load_neighbours(tmp_path)
 
     assert saved is not None
     assert saved.document_ids == ["ticket:zendesk:1", "ticket:zendesk:2", "comment:q:3"]
-    assert saved.members.tolist() == [True, False, True]
+    assert saved.members.tolist() == [True, False, True] and saved.floor == 0.42
     assert np.allclose(saved.vectors, vectors, atol=1e-3) and saved.vectors.dtype == np.float32
     assert load_neighbours(tmp_path / "older-model") is None
+
+
+def test_a_document_far_from_every_clustered_one_is_left_to_the_centre_rule() -> None:
+    # one cluster at 0-20 degrees; a new kind of complaint at 70 degrees is nearest to its edge
+    members = unit(0, 5, 10, 15, 20)
+    neighbours = ClusteredNeighbours(
+        members, labels(1, 1, 1, 1, 1), labels(1, 1, 1, 1, 1), floor=similarity_floor(members)
+    )
+    centre = {1: unit(10)[0]}
+
+    placed = place_documents(unit(15, 70), neighbours, centre, min_similarity=0.6)
+
+    # its nearest member is cos(50 deg) = 0.64 away, the members' own nearest cos(5 deg) = 0.996;
+    # the centre, cos(60 deg) = 0.5, is below the centre rule's 0.6: an outlier
+    assert placed.root_causes.tolist() == [1, OUTLIER]
+    assert placed.by_neighbours.tolist() == [True, False]
+
+
+def test_the_floor_is_a_low_quantile_of_each_documents_nearest_other_document() -> None:
+    # each document 5 degrees from its nearest other, and one straggler 45 degrees off: the 1%
+    # quantile of 41 documents lies between the straggler's cos(45 deg) and cos(5 deg)
+    floor = similarity_floor(unit(*range(0, 200, 5), 240))
+    assert np.cos(np.radians(45)) < floor < np.cos(np.radians(5)) - 1e-3
+    assert np.isclose(similarity_floor(unit(*range(0, 100, 5))), np.cos(np.radians(5)))
+    assert similarity_floor(unit(0)) == 0.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from contextlib import closing
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -295,6 +295,46 @@ def test_complaints_like_each_part_of_a_split_join_that_part(
         # complaints fell below the outlier similarity (21% with its own centre; on this small
         # desk 25% of all complaints loaded again do, against 12% in the fit)
         assert of_part.isna().mean() <= 0.25, part
+
+
+def test_assign_warns_when_a_month_after_the_fit_has_clearly_more_outliers(desk: Path) -> None:
+    # the model trained on January 2026; in March 40 complaints already placed fit no root cause
+    march = datetime(2026, 3, 10, 9, 0)
+    with open_for_writing(desk) as writer:
+        writer.execute(
+            "update topics.model_versions set window_end = timestamp '2026-02-01' where is_current"
+        )
+    strangers = pd.DataFrame(
+        {
+            "ticket_id": [f"new-{i}" for i in range(40)],
+            "language": "en",
+            "description": [f"Something new {i}" for i in range(40)],
+            "created_at": [march + timedelta(hours=i) for i in range(40)],
+        }
+    )
+    insert_tickets(desk, strangers)
+    with open_for_writing(desk) as writer:
+        writer.execute(
+            """
+            insert into topics.document_root_causes by name
+            select 1 as model_version, 'ticket:zendesk:' || ticket_id as document_id,
+                'ticket' as document_kind, 'zendesk' as source_system, ticket_id as record_id,
+                md5(description) as text_hash, 0.0 as probability, 'assign' as assigned_by,
+                timestamp '2026-03-20' as assigned_at
+            from core.tickets where ticket_id like 'new-%'
+            """
+        )
+    newcomers = complaints(seed=99, count=1, first_id=5000).assign(created_at=march)
+    insert_tickets(desk, newcomers)
+
+    result = CliRunner().invoke(
+        app, ["--warehouse", str(desk), "topics", "assign"], env={"COLUMNS": "400"}
+    )
+
+    assert result.exit_code == 0, result.output
+    assert f"Assigned {len(newcomers)} new documents" in result.output
+    assert "of March 2026's complaints" in result.output
+    assert "fit no root cause" in result.output and "critica topics refit" in result.output
 
 
 def test_the_cli_merges_several_root_causes_into_one_at_once(desk: Path) -> None:
