@@ -60,8 +60,8 @@ class TopicParams:
         top_n_words: Keywords kept per root cause (and per language).
         max_characters: Texts are cut to this length before embedding.
         max_cluster_documents: UMAP and HDBSCAN see at most this many documents, a sample
-            drawn with the seed; the others get the nearest-centre rule, as documents loaded
-            later do. None clusters every document. On 100,000 demo complaints a 20,000 sample
+            drawn with the seed; the others are placed among them as documents loaded
+            later are. None clusters every document. On 100,000 demo complaints a 20,000 sample
             gave NMI 0.79 in 18 s against 0.59 in 126 s for all of them (docs/root-causes.md).
         teacher_documents: In the fast mode (embedding model ``e5-fast``), how many distinct
             texts e5 embeds to teach the corpus student; a corpus this size or smaller is all

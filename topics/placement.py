@@ -4,7 +4,8 @@ The fit clusters a sample (HDBSCAN over UMAP, at most ``max_cluster_documents`` 
 lets HDBSCAN's outliers join the nearest root cause's centre when they are similar enough. A
 document the clustering did not see, outside that sample or loaded after the fit, is placed by
 the same two steps: its nearest clustered neighbours vote on whether it lies inside a cluster
-and which; when the vote says it lies among HDBSCAN's outliers, the nearest-centre rule decides.
+and which; when the vote says it lies among HDBSCAN's outliers, or the document is unlike every
+clustered one (a new kind of complaint), the nearest-centre rule decides.
 The fit uses it for documents outside its sample and ``critica topics assign`` for new ones, so
 a complaint gets the same root cause whether it was in the training window or loaded the day
 after.

@@ -247,7 +247,11 @@ def assign_root_causes(
     on_progress: ProgressCallback | None = None,
     now: Callable[[], datetime] | None = None,
 ) -> AssignResult:
-    """Give every document the current model has not seen a root cause (nearest centre rule).
+    """Give every document the current model has not seen a root cause, as the fit would have.
+
+    Its nearest clustered documents vote; where they were the fit's outliers, or the document is
+    unlike all of them, the nearest root cause's centre decides
+    (:func:`topics.placement.place_documents`).
 
     New documents are embedded the way the model's own were, whatever the configuration says
     now: with the model's corpus student for a fast-mode model, with e5 for an e5 model.
