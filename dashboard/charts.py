@@ -192,6 +192,27 @@ def outliers_over_time(frame: pd.DataFrame, *, height: int = 280) -> go.Figure:
             ),
         )
     )
+    if after.any():
+        # between the last month of the training window and the first wholly after it
+        boundary = pd.Timestamp(frame.loc[after, "month"].iloc[0]) - pd.Timedelta(days=15)
+        figure.add_shape(
+            type="line",
+            x0=boundary,
+            x1=boundary,
+            y0=0,
+            y1=1,
+            yref="paper",
+            line={"dash": "dot", "color": "#555555"},
+        )
+        figure.add_annotation(
+            x=boundary,
+            y=1,
+            yref="paper",
+            text="after the fit →",
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+        )
     if not frame.empty:
         figure.add_hline(
             y=float(frame["fit_outlier_share"].iloc[0]),

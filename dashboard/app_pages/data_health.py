@@ -149,7 +149,8 @@ else:
     if not months.empty:
         st.plotly_chart(charts.outliers_over_time(months))
         st.caption(
-            "Months after the fit (second colour) hold only complaints placed since, by "
+            "Months after the fit (right of the dotted line, second colour) hold only "
+            "complaints placed since, by "
             "`critica topics assign`. A month is flagged when its share passes a one-sided "
             "binomial test against the fit's at 1% and exceeds it by 5 points (30 complaints "
             "at least)."
