@@ -241,6 +241,17 @@ def outliers_by_month(source: Source) -> pd.DataFrame:
         return root_causes.outliers_by_month(cursor)
 
 
+@_cache
+def complaints_without_root_cause(
+    source: Source, *, period_start: date, period_end: date
+) -> pd.DataFrame:
+    """The newest complaints of a period the current model left without a root cause."""
+    with _cursor(source) as cursor:
+        return root_causes.complaints_without_root_cause(
+            cursor, limit=20, period_start=period_start, period_end=period_end
+        )
+
+
 def outliers_rising(months: pd.DataFrame) -> OutlierRise | None:
     """The latest month after the fit whose complaints fit no root cause clearly more often."""
     return root_causes.outliers_rising(months)

@@ -146,6 +146,23 @@ else:
             f"{rise.fit_outlier_share:.0%} when the model was fitted: new kinds of complaint may "
             "be arriving. Refit to find them: `critica topics refit`."
         )
+        newest = data.complaints_without_root_cause(
+            view.source,
+            period_start=rise.month.date(),
+            period_end=(rise.month + pd.offsets.MonthEnd(0)).date(),
+        )
+        with st.expander(f"The newest complaints of {rise.month:%B %Y} without a root cause"):
+            downloadable_table(
+                newest[["occurred_at", "language", "team", "channel", "text"]],
+                name=f"Complaints without a root cause {rise.month:%Y-%m}",
+                column_config={
+                    "occurred_at": st.column_config.DatetimeColumn("Occurred (UTC)"),
+                    "language": "Language",
+                    "team": "Team",
+                    "channel": "Channel",
+                    "text": st.column_config.TextColumn("Complaint (personal data redacted)"),
+                },
+            )
     if not months.empty:
         st.plotly_chart(charts.outliers_over_time(months))
         st.caption(

@@ -429,6 +429,10 @@ def test_data_health_flags_a_month_whose_complaints_fit_no_root_cause(
     assert not app.exception
     (warning,) = [w.value for w in app.warning if "fit no root cause" in w.value]
     assert f"{latest_month:%B %Y}'s complaints" in warning and "critica topics refit" in warning
+    # the complaints behind it, newest first, to read before refitting
+    newest = next(frame.value for frame in app.dataframe if "text" in frame.value.columns)
+    assert newest["text"].tolist()[:2] == ["Something new 39", "Something new 38"]
+    assert len(newest) == 20
     assert any(c.value.startswith("Months after the fit") for c in app.caption)
 
 

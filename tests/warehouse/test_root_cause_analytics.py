@@ -28,6 +28,7 @@ from warehouse.queries.root_cause_statistics import (
     score_difference,
 )
 from warehouse.queries.root_causes import (
+    complaints_without_root_cause,
     current_root_causes,
     emerging_root_causes,
     outliers_by_month,
@@ -622,6 +623,27 @@ def test_a_month_within_the_fits_noise_raises_nothing(desk: RootCauseDesk) -> No
     assert outliers_rising(outliers_by_month(desk.con)) is None
 
 
+def test_the_complaints_without_a_root_cause_come_newest_first_within_the_period(
+    desk: RootCauseDesk,
+) -> None:
+    desk.complaint("old", "2025-04-20 10:00", None)
+    desk.complaint("new-1", "2025-05-02 10:00", None)
+    desk.complaint("new-2", "2025-05-20 10:00", None)
+    desk.complaint("placed", "2025-05-21 10:00", 2)
+    desk.complaint("excluded", "2025-05-22 10:00", 3)  # excluded, not without a root cause
+
+    may = complaints_without_root_cause(
+        desk.con, period_start=date(2025, 5, 1), period_end=date(2025, 5, 31)
+    )
+    newest = complaints_without_root_cause(desk.con, limit=1)
+
+    assert may["document_id"].tolist() == ["ticket:zendesk:new-2", "ticket:zendesk:new-1"]
+    texts = ["Complaint new-2. It went wrong.", "Complaint new-1. It went wrong."]
+    assert may["text"].tolist() == texts
+    assert not may["is_right_to_left"].any()
+    assert newest["document_id"].tolist() == ["ticket:zendesk:new-2"]
+
+
 def months_after_the_fit(
     counts: np.ndarray, outliers: np.ndarray, fit_share: float
 ) -> list[pd.DataFrame]:
@@ -786,6 +808,7 @@ def test_every_query_answers_an_empty_table_before_the_first_fit(tmp_path: Path)
         ]
         assert outliers_by_month(reader).empty
         assert outliers_rising(outliers_by_month(reader)) is None
+        assert complaints_without_root_cause(reader).empty
     finally:
         reader.close()
 

@@ -426,6 +426,35 @@ def outliers_rising(months: pd.DataFrame) -> OutlierRise | None:
     )
 
 
+WITHOUT_ROOT_CAUSE_SQL: Final = _after(
+    {"documents": _DOCUMENTS_SQL}, _query("complaints_without_root_cause.sql")
+)
+
+
+def complaints_without_root_cause(
+    con: duckdb.DuckDBPyConnection, *, limit: int = 20, **scope: Unpack[Scope]
+) -> pd.DataFrame:
+    """The newest complaints the current model left without any root cause.
+
+    What a month flagged by :func:`outliers_rising` holds: read them before a refit names them.
+    Texts are as stored (PII redacted when loaded).
+
+    Args:
+        con: A warehouse connection (read-only is enough).
+        limit: How many complaints.
+        **scope: Period and segment filters (:class:`Scope`).
+
+    Returns:
+        ``document_id``, ``document_kind`` (ticket or comment), ``occurred_at``, ``team``,
+        ``channel``, ``language``, ``is_right_to_left``, ``text``; newest first.
+    """
+    parameters = _scope_parameters(con, scope) | {
+        "limit": limit,
+        "right_to_left": list(RIGHT_TO_LEFT_LANGUAGES),
+    }
+    return con.execute(WITHOUT_ROOT_CAUSE_SQL, parameters).df()
+
+
 BY_SEGMENT_SQL: Final = _after(_DOCUMENTS_AND_CAUSES, _query("root_causes_by_segment.sql"))
 
 
