@@ -16,8 +16,12 @@ from typer.testing import CliRunner
 from critica.cli import app
 from tests.topics.conftest import PARAMS, complaints, insert_tickets
 from topics.curation import apply_event, cause_documents, merge_targets
+from topics.documents import read_documents
 from topics.embedding import SentenceAwareEmbedder, normalised
-from topics.runs import FitResult, assign_root_causes, fit_root_causes
+from topics.embedding_cache import embed_with_cache
+from topics.model import LanguageCentres
+from topics.placement import OUTLIER, nearest_centre
+from topics.runs import FitResult, assign_root_causes, fit_root_causes, models_folder
 from warehouse.queries.root_causes import similar_root_causes
 from warehouse.store import WarehouseLocation, open_for_reading, open_for_writing
 from warehouse.workspace import curation_events, open_workspace, record_curation_event
@@ -295,6 +299,42 @@ def test_complaints_like_each_part_of_a_split_join_that_part(
         # complaints fell below the outlier similarity (21% with its own centre; on this small
         # desk 25% of all complaints loaded again do, against 12% in the fit)
         assert of_part.isna().mean() <= 0.25, part
+
+
+def test_a_model_saved_before_its_clustered_documents_were_kept_assigns_by_the_centre(
+    desk: Path, embedder: SentenceAwareEmbedder
+) -> None:
+    (saved,) = models_folder(desk).glob("v*/neighbours.npz")
+    saved.unlink()  # as a model fitted before 6 December 2026 was saved
+    newcomers = complaints(seed=99, count=2, first_id=5000)
+    insert_tickets(desk, newcomers)
+
+    result = assign_root_causes(desk, embedder)
+
+    assert result.document_count == len(newcomers)
+    # what the centre rule gives them, worked out from the saved model and the cached vectors
+    folder = models_folder(desk) / "v0001"
+    centres = LanguageCentres.from_arrays(dict(np.load(folder / "centres.npz")))
+    with closing(open_for_reading(desk)) as reader:
+        documents = (
+            read_documents(reader, "tickets").set_index("record_id").loc[newcomers["ticket_id"]]
+        )
+    vectors = embed_with_cache(desk, embedder, documents["text"].tolist()).vectors
+    centred = centres.centre(vectors, documents["language"].tolist())
+    causes = root_causes(desk)
+    centroids = {
+        int(cause): np.asarray(centroid, dtype=np.float32)
+        for cause, centroid in zip(causes["root_cause_id"], causes["centroid"], strict=True)
+    }
+    expected, similarity = nearest_centre(centred, centroids, PARAMS.outlier_similarity)
+    placed = newcomers.merge(assignments(desk), on="ticket_id")
+    assert placed["root_cause_id"].fillna(OUTLIER).astype(int).tolist() == expected
+    with closing(open_for_reading(desk)) as reader:
+        stored = reader.execute(
+            "select probability from topics.document_root_causes where record_id::int >= 5000 "
+            "order by record_id::int"
+        ).fetchall()
+    assert np.allclose([p for (p,) in stored], similarity, atol=1e-4)
 
 
 def test_assign_warns_when_a_month_after_the_fit_has_clearly_more_outliers(desk: Path) -> None:
