@@ -294,6 +294,7 @@ def _root_cause_sections(warehouse: duckdb.DuckDBPyConnection, month: date) -> s
     from warehouse.queries.root_causes import (
         current_root_causes,
         emerging_root_causes,
+        outliers_by_month,
         root_causes_ranked,
     )
 
@@ -353,7 +354,30 @@ def _root_cause_sections(warehouse: duckdb.DuckDBPyConnection, month: date) -> s
             '<th class="num">baseline</th><th class="num">ratio</th></tr></thead>'
             f"<tbody>{items}</tbody></table></section>"
         )
-    return movers_html + emerging_html
+    return movers_html + emerging_html + _model_fit_section(outliers_by_month(warehouse), month)
+
+
+def _model_fit_section(months: pd.DataFrame, month: date) -> str:
+    """How many of the month's complaints fit no root cause, and whether that calls for a refit."""
+    from warehouse.queries.root_causes import outliers_rising
+
+    this = months[months["month"] == pd.Timestamp(month)]
+    if this.empty:
+        return ""
+    row = this.iloc[0]
+    # as of the report's month: a later month's rise is not this report's news
+    rise = outliers_rising(months[months["month"] <= pd.Timestamp(month)])
+    sentence = (
+        f"{row['outlier_share']:.0%} of {month:%B}'s complaints ({int(row['count_outliers'])} of "
+        f"{int(row['count_documents'])}) fit no root cause; the model left "
+        f"{row['fit_outlier_share']:.0%} of its own."
+    )
+    if rise is not None and rise.month == pd.Timestamp(month):
+        sentence += (
+            " That is clearly more than the fit: new kinds of complaint may be arriving, and the "
+            "figures above miss them until a refit (<code>critica topics refit</code>)."
+        )
+    return f"<section><h2>Does the model still fit?</h2><p>{sentence}</p></section>"
 
 
 def _commitments_section(warehouse: duckdb.DuckDBPyConnection, month: date) -> str:

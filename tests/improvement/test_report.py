@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import date, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -17,6 +19,8 @@ from improvement.checkups import add_note, run_checkup
 from improvement.register import Improvement
 from improvement.report import html_to_pdf, render_report
 from tests.improvement.test_targets import set_first_reply_target
+from tests.warehouse.root_cause_desk import RootCauseDesk
+from warehouse.store import open_for_reading, open_for_writing
 
 APRIL, MAY = date(2025, 4, 1), date(2025, 5, 1)
 
@@ -44,6 +48,11 @@ class Outline(HTMLParser):
         if tag in ("h1", "h2") and self._heading is not None:
             self.headings.append(self._heading.strip())
             self._heading = None
+
+    def parsed(self, html: str) -> Outline:
+        """Feed a page and return the outline, for use in an expression."""
+        self.feed(html)
+        return self
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
@@ -79,6 +88,37 @@ def test_the_report_has_every_section_and_a_chart_per_target(
     # Last month's note, its markup shown as text rather than obeyed.
     assert "Rota <b>only</b> in two teams." in text
     assert "No root-cause model yet" in text
+
+
+def test_the_report_says_when_the_months_complaints_fit_the_root_causes_less_well(
+    workspace: sqlite3.Connection, desk_path: Path
+) -> None:
+    with open_for_writing(desk_path) as con:
+        causes = RootCauseDesk(con)
+        causes.model_version(1, is_current=True)
+        causes.root_cause(1, "slow response")
+        # trained on January to March, where it left 5% without a root cause
+        con.execute(
+            "update topics.model_versions set outlier_share = 0.05, "
+            "window_end = timestamp '2025-03-31 00:00'"
+        )
+        for number in range(40):
+            causes.complaint(f"rc-mar-{number}", "2025-03-12 10:00", None if number < 2 else 1)
+            causes.complaint(f"rc-apr-{number}", "2025-04-14 10:00", None if number < 3 else 1)
+            causes.complaint(f"rc-may-{number}", "2025-05-12 10:00", None if number < 20 else 1)
+
+    with closing(open_for_reading(desk_path)) as desk:
+        april, may = (
+            " ".join(outline.text)
+            for outline in (
+                Outline().parsed(render_report(workspace, desk, month)) for month in (APRIL, MAY)
+            )
+        )
+
+    assert "8% of April's complaints (3 of 40) fit no root cause; the model left 5%" in april
+    assert "new kinds of complaint" not in april
+    assert "50% of May's complaints (20 of 40) fit no root cause; the model left 5%" in may
+    assert "new kinds of complaint may be arriving" in may and "critica topics refit" in may
 
 
 def test_the_report_opens_offline(
