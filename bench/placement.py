@@ -43,7 +43,7 @@ from topics.clustering import cluster_documents, topic_centroids
 from topics.embedding import SentenceAwareEmbedder, TorchE5Embedder
 from topics.embedding_cache import embed_with_cache
 from topics.model import TopicParams
-from topics.placement import OUTLIER, ClusteredNeighbours, nearest_centre, place_documents
+from topics.placement import OUTLIER, nearest_centre, place_documents
 from warehouse.store import open_for_writing
 
 # (set, documents, sampling seed, the set whose texts play a new kind of complaint)
@@ -126,11 +126,7 @@ def place_sample(
     by_centre = np.asarray(
         nearest_centre(new, centroids, params.outlier_similarity)[0], dtype=np.int64
     )
-    sampled = fit.clustered_positions
-    member_topics = np.where(fit.cluster_members, topics[sampled], OUTLIER).astype(np.int64)
-    neighbours = ClusteredNeighbours(
-        fit.centred[sampled], member_topics, member_topics, fit.neighbour_floor
-    )
+    neighbours = fit.clustered_neighbours()
     placed = place_documents(new, neighbours, centroids, params.outlier_similarity).root_causes
     # complaints of a kind the model never saw: they should stay outliers
     strangers = fit.centres.centre(

@@ -91,6 +91,17 @@ class ClusteredDocuments:
     #: Below this similarity to every clustered document, the centre rule places a document.
     neighbour_floor: float = 0.0
 
+    def clustered_neighbours(self) -> ClusteredNeighbours:
+        """The clustered documents as references for placing others.
+
+        HDBSCAN's members vote for their root cause, the rest as outliers: what the fit placed
+        its unseen documents among.
+        """
+        positions = self.clustered_positions
+        members = np.where(self.cluster_members, self.model_topics[positions], OUTLIER)
+        members = members.astype(np.int64)
+        return ClusteredNeighbours(self.centred[positions], members, members, self.neighbour_floor)
+
     @property
     def outlier_share(self) -> float:
         """Share of documents left without a topic after outlier reduction."""

@@ -63,6 +63,12 @@ class ClusteredNeighbours:
     #: take their vote (:func:`similarity_floor`).
     floor: float = 0.0
 
+    @classmethod
+    def none(cls, dimensions: int) -> ClusteredNeighbours:
+        """No clustered documents: every document is placed by the centre rule alone."""
+        nothing = np.zeros(0, dtype=np.int64)
+        return cls(np.zeros((0, dimensions), dtype=np.float32), nothing, nothing)
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -190,7 +196,8 @@ def place_documents(
     # far from every clustered document: not theirs to say (a new kind of complaint)
     by_neighbours = (vote.winners != OUTLIER) & (vote.nearest >= neighbours.floor)
     root_causes = np.where(by_neighbours, vote.winners, OUTLIER).astype(np.int64)
-    said = np.where(by_neighbours, neighbours.said[vote.voters], OUTLIER).astype(np.int64)
+    said = np.full(len(vectors), OUTLIER, dtype=np.int64)
+    said[by_neighbours] = neighbours.said[vote.voters[by_neighbours]]
     scores = np.where(by_neighbours, vote.shares, 0.0)
     rest = np.flatnonzero(~by_neighbours)
     if len(rest):

@@ -50,7 +50,6 @@ from topics.placement import (
     ClusteredNeighbours,
     SavedNeighbours,
     load_neighbours,
-    nearest_centre,
     place_documents,
     save_neighbours,
 )
@@ -306,17 +305,14 @@ def assign_root_causes(
     saved_neighbours = load_neighbours(saved)
     if saved_neighbours is None:
         # a model fitted before its clustered documents were kept: the centre rule alone
-        found, similarity = nearest_centre(centred, centroids, model.params.outlier_similarity)
-        said = np.asarray(found, dtype=np.int64)
-        placed = np.asarray([OUTLIER if c == OUTLIER else joins[c] for c in found], np.int64)
-        scores = np.asarray(similarity, dtype=np.float64)
+        neighbours = ClusteredNeighbours.none(centred.shape[1])
     else:
         with closing(open_for_reading(warehouse)) as reader:
             neighbours = _clustered_neighbours(reader, model.model_version, saved_neighbours, joins)
-        placement = place_documents(
-            centred, neighbours, centroids, model.params.outlier_similarity, joins
-        )
-        placed, said, scores = placement.root_causes, placement.said, placement.scores
+    placement = place_documents(
+        centred, neighbours, centroids, model.params.outlier_similarity, joins
+    )
+    placed, said = placement.root_causes, placement.said
     assignments = documents.assign(
         root_cause_id=pd.array(
             [None if cause == OUTLIER else int(cause) for cause in placed], dtype="Int64"
@@ -325,7 +321,7 @@ def assign_root_causes(
         model_root_cause_id=pd.array(
             [None if cause == OUTLIER else int(cause) for cause in said], dtype="Int64"
         ),
-        probability=scores,
+        probability=placement.scores,
         assigned_by="assign",
         text_hash=[text_hash(text) for text in documents["text"]],
     )
