@@ -17,8 +17,6 @@ import numpy.typing as npt
 import pandas as pd
 from bertopic import BERTopic
 from bertopic.vectorizers import ClassTfidfTransformer
-from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
 
 from topics.embedding import Embedder, Vectors, normalised
 from topics.granularity import (
@@ -26,6 +24,7 @@ from topics.granularity import (
     GranularitySearchHDBSCAN,
     decide_on_sample,
 )
+from topics.keywords import class_keywords
 from topics.model import (
     UNKNOWN_LANGUAGE,
     LanguageCentres,
@@ -267,19 +266,37 @@ def describe_topics(
     centroids: dict[int, Vectors],
     top_n_words: int,
 ) -> list[TopicDescription]:
-    """Label, keywords (overall and per language), languages and representatives of each topic."""
-    by_language = _keywords_by_language(
-        model.vectorizer_model, texts, languages, model_topics, top_n_words
+    """Label, keywords (overall and per language), languages and representatives of each topic.
+
+    Keywords are :func:`topics.keywords.class_keywords` of the topics (overall) and of each
+    topic's documents in one language (per language), so both follow one rule.
+    """
+    outlier = model_topics == OUTLIER
+    overall = class_keywords(
+        model.vectorizer_model,
+        texts,
+        [None if out else int(topic) for topic, out in zip(model_topics, outlier, strict=True)],
+        top_n_words,
+    )
+    by_language = class_keywords(
+        model.vectorizer_model,
+        texts,
+        [
+            None if out else (int(topic), language)
+            for topic, language, out in zip(model_topics, languages, outlier, strict=True)
+        ],
+        top_n_words,
     )
     descriptions: list[TopicDescription] = []
     for topic, centroid in sorted(centroids.items()):
         members = np.flatnonzero(model_topics == topic)
-        words = [word for word, _ in (model.get_topic(topic) or [])][:top_n_words]
+        words = overall.get(topic, [])
         language_counts = Counter(languages[int(i)] for i in members)
         per_language = {
             language: keywords
             for (candidate, language), keywords in by_language.items()
             if candidate == topic
+            and keywords
             and language_counts[language] >= MIN_DOCUMENTS_FOR_LANGUAGE_KEYWORDS
         }
         descriptions.append(
@@ -345,42 +362,6 @@ def _representatives(
             seen_texts.add(texts[position])
             seen_languages.add(languages[position])
     return chosen
-
-
-def _keywords_by_language(
-    vectorizer: CountVectorizer,
-    texts: Sequence[str],
-    languages: Sequence[str],
-    model_topics: npt.NDArray[np.int64],
-    top_n_words: int,
-) -> dict[tuple[int, str], list[str]]:
-    """c-TF-IDF keywords of each (topic, language): the classes are topic-language pairs."""
-    keep = model_topics != OUTLIER
-    if not keep.any():
-        return {}
-    classes = [
-        (int(t), lang) for t, lang, k in zip(model_topics, languages, keep, strict=True) if k
-    ]
-    kept_texts = [text for text, k in zip(texts, keep, strict=True) if k]
-    counts = vectorizer.transform(kept_texts)
-    labels = sorted(set(classes))
-    index = {label: i for i, label in enumerate(labels)}
-    rows = np.array([index[c] for c in classes])
-    membership = sparse.csr_matrix(
-        (np.ones(len(kept_texts)), (rows, np.arange(len(kept_texts)))),
-        shape=(len(labels), len(kept_texts)),
-    )
-    per_class = sparse.csr_matrix(membership @ counts)  # word counts per (topic, language)
-    # Words no kept document uses would divide by a zero document frequency.
-    used = np.flatnonzero(np.asarray(per_class.sum(axis=0)).ravel() > 0)
-    weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_class[:, used])
-    dense = np.asarray(weights.todense())
-    words = vectorizer.get_feature_names_out()[used]
-    result: dict[tuple[int, str], list[str]] = {}
-    for label, row in zip(labels, dense, strict=True):
-        top = np.argsort(-row, kind="stable")[:top_n_words]
-        result[label] = [str(words[i]) for i in top if row[i] > 0]
-    return result
 
 
 def _languages(documents: pd.DataFrame) -> list[str]:

@@ -28,6 +28,7 @@ from topics.documents import DEFAULT_MAX_CHARACTERS, read_documents
 from topics.embedding import Vectors, is_student_model, normalised
 from topics.fast_mode import load_student
 from topics.identity import LineageEvent, record_lineage
+from topics.keywords import MIN_KEYWORD_DOCUMENTS, keyword_document_floor
 from topics.model import UNKNOWN_LANGUAGE, LanguageCentres, build_vectorizer
 from warehouse.store import WarehouseLocation
 from warehouse.workspace import CurationEvent, curation_events, open_workspace
@@ -514,13 +515,19 @@ def part_keywords(
         (np.ones(len(texts)), (rows, np.arange(len(texts)))), shape=(len(order), len(texts))
     )
     per_part = np.asarray((membership @ counts).todense(), dtype=np.float64)
+    users = sparse.csr_matrix(counts, copy=True)
+    users.data[:] = 1
+    documents_using = np.asarray((membership @ users).todense())
+    part_sizes = np.asarray(membership.sum(axis=1)).ravel()
     overall = per_part.sum(axis=0) / max(per_part.sum(), 1.0)
     words = vectorizer.get_feature_names_out()
     keywords = []
-    for part_counts in per_part:
+    for part_counts, using, size in zip(per_part, documents_using, part_sizes, strict=True):
         share = part_counts / max(part_counts.sum(), 1.0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            score = np.where(part_counts >= 2, share * np.log(share / overall), 0.0)
-        ranked = np.argsort(-score, kind="stable")[:KEYWORDS_PER_PART]
+            score = np.where(using >= MIN_KEYWORD_DOCUMENTS, share * np.log(share / overall), 0.0)
+        # the fit's keyword rule: words enough of the part's complaints use come first
+        tier = np.where(score > 0, np.where(using >= keyword_document_floor(int(size)), 0, 1), 2)
+        ranked = np.lexsort((-score, tier))[:KEYWORDS_PER_PART]
         keywords.append([str(words[i]) for i in ranked if score[i] > 0])
     return keywords

@@ -1,0 +1,88 @@
+"""Keywords of groups of documents (root causes, their languages): c-TF-IDF, said by several.
+
+c-TF-IDF weighs a word by how much more one class uses it than the others, and its inverse
+frequency grows without bound as a word gets rarer: in a class of a few dozen complaints, a typo
+one customer made ("minuutes") or the name one customer signed with outranks the words every
+customer of the class used. So keywords used by at least ``MIN_KEYWORD_DOCUMENTS`` documents of
+their class and by ``MIN_KEYWORD_DOCUMENT_SHARE`` of them come first, by c-TF-IDF; words fewer
+use only fill the list where those run out (docs/root-causes.md, "Keywords and labels").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from typing import Final, TypeVar
+
+import numpy as np
+from bertopic.vectorizers import ClassTfidfTransformer
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
+
+#: A keyword is used by at least this many of its class's documents...
+MIN_KEYWORD_DOCUMENTS: Final = 2
+#: ...and by at least this share of them.
+MIN_KEYWORD_DOCUMENT_SHARE: Final = 0.10
+
+ClassKey = TypeVar("ClassKey", bound=Hashable)
+
+
+def keyword_document_floor(class_documents: int) -> int:
+    """How many of a class's documents must use a word for it to be one of its keywords."""
+    return max(MIN_KEYWORD_DOCUMENTS, math.ceil(MIN_KEYWORD_DOCUMENT_SHARE * class_documents))
+
+
+def class_keywords(
+    vectorizer: CountVectorizer,
+    texts: Sequence[str],
+    classes: Sequence[ClassKey | None],
+    top_n_words: int,
+) -> dict[ClassKey, list[str]]:
+    """The ``top_n_words`` c-TF-IDF keywords of each class, best first.
+
+    Args:
+        vectorizer: A fitted vectorizer (its vocabulary and stop words are the keywords').
+        texts: The documents.
+        classes: Each document's class; None leaves a document out (an outlier).
+        top_n_words: Keywords per class at most (fewer when the class uses fewer words).
+
+    Returns:
+        Keywords per class, for every class at least one document has.
+    """
+    kept = [position for position, key in enumerate(classes) if key is not None]
+    if not kept:
+        return {}
+    keys: list[ClassKey] = sorted(
+        {key for key in classes if key is not None}, key=lambda key: repr(key)
+    )
+    index = {key: row for row, key in enumerate(keys)}
+    rows = np.array([index[classes[position]] for position in kept])  # type: ignore[index]
+    membership = sparse.csr_matrix(
+        (np.ones(len(kept)), (rows, np.arange(len(kept)))), shape=(len(keys), len(kept))
+    )
+    counts = sparse.csr_matrix(vectorizer.transform([texts[position] for position in kept]))
+    per_class = sparse.csr_matrix(membership @ counts)  # word counts per class
+    users = counts.copy()
+    users.data[:] = 1
+    documents_using = sparse.csr_matrix(membership @ users)  # documents using each word, per class
+    class_sizes = np.bincount(rows, minlength=len(keys))
+    # Words no kept document uses would divide by a zero document frequency.
+    used = np.flatnonzero(np.asarray(per_class.sum(axis=0)).ravel() > 0)
+    if len(used) == 0:
+        return {key: [] for key in keys}
+    weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_class[:, used])
+    dense = np.asarray(sparse.csr_matrix(weights).todense())
+    using = np.asarray(documents_using[:, used].todense())
+    words = vectorizer.get_feature_names_out()[used]
+    result: dict[ClassKey, list[str]] = {}
+    for row, key in enumerate(keys):
+        # Words enough documents use come first, then words two use, then the rest: a small
+        # class whose documents share few words still gets keywords, the best supported first.
+        tier = np.where(
+            using[row] >= keyword_document_floor(int(class_sizes[row])),
+            0,
+            np.where(using[row] >= MIN_KEYWORD_DOCUMENTS, 1, 2),
+        )
+        ranked = np.lexsort((-dense[row], tier))[:top_n_words]
+        result[key] = [str(words[i]) for i in ranked if dense[row, i] > 0]
+    return result
