@@ -139,6 +139,7 @@ def complaint_description(
     *,
     product: str | None = None,
     days_waited: int | None = None,
+    signer: tuple[str, str] | None = None,
 ) -> str:
     """Return the body a customer wrote when opening a ticket about ``root_cause``.
 
@@ -153,6 +154,8 @@ def complaint_description(
         rng: Source of randomness; the same state always gives the same text.
         product: Product name to mention; when given it always appears in the text.
         days_waited: Days the customer has waited; when given it always appears in the text.
+        signer: The customer's first and last name, for the signature (customers sign with
+            their own name, which the load's redaction removes); None signs with invented names.
 
     Returns:
         One to four sentences, plus an optional greeting line and signature.
@@ -202,7 +205,7 @@ def complaint_description(
     if closer is not None and id(closer) in kept:
         body.append(closer)
 
-    return _render(body, language, rng)
+    return _render(body, language, rng, signer)
 
 
 def survey_comment(
@@ -273,7 +276,9 @@ def _count_sentences(text: str) -> int:
     return max(1, len(_SENTENCE_END.findall(text)))
 
 
-def _render(body: list[_Part], language: str, rng: random.Random) -> str:
+def _render(
+    body: list[_Part], language: str, rng: random.Random, signer: tuple[str, str] | None = None
+) -> str:
     style = rng.random()
     terse = style < TERSE_SHARE
     lowercase = style < TERSE_SHARE + LOWERCASE_SHARE
@@ -302,7 +307,7 @@ def _render(body: list[_Part], language: str, rng: random.Random) -> str:
         else:
             result = f"{greeting} {_decapitalise(result, language)}"
     if rng.random() < _SIGNATURE_SHARE:
-        result = f"{result}\n{_signature(language, rng)}"
+        result = f"{result}\n{_signature(language, rng, signer)}"
     return result
 
 
@@ -347,12 +352,15 @@ def _add_typo(text: str, rng: random.Random) -> str:
     return text[: match.start()] + typo + text[match.end() :]
 
 
-def _signature(language: str, rng: random.Random) -> str:
+def _signature(language: str, rng: random.Random, signer: tuple[str, str] | None = None) -> str:
+    # the same draws with or without a signer: the rest of the text does not change with it
     first, _ = rng.choice(phrases.FIRST_NAMES[language])
+    if signer is not None:
+        first = signer[0]
     if rng.random() < 0.5:
         return first
     last, _ = rng.choice(phrases.LAST_NAMES[language])
-    return f"{first} {last}"
+    return f"{first} {last if signer is None else signer[1]}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -434,7 +434,12 @@ class Desk:
             subject = complaint_subject(root_cause, language, rng)
             waited = 2 + _below(rng, 11) if root_cause in _WAITING_CAUSES else None
             description = complaint_description(
-                root_cause, language, rng, product=product, days_waited=waited
+                root_cause,
+                language,
+                rng,
+                product=product,
+                days_waited=waited,
+                signer=(person.first_name, person.last_name),  # for redaction to remove
             )
             return subject, description  # complaint texts sign themselves now and then
         subject, description = request_text(kind or "information", language, rng, product=product)

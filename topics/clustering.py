@@ -272,11 +272,15 @@ def describe_topics(
     topic's documents in one language (per language), so both follow one rule.
     """
     outlier = model_topics == OUTLIER
+    # A whole topic speaks several languages: a word of one is used by a fraction of its
+    # documents, so the overall list asks two documents and no share (a share ranked "month"
+    # and product names above "fattura" and "facture").
     overall = class_keywords(
         model.vectorizer_model,
         texts,
         [None if out else int(topic) for topic, out in zip(model_topics, outlier, strict=True)],
         top_n_words,
+        share=0.0,
     )
     by_language = class_keywords(
         model.vectorizer_model,

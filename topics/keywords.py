@@ -27,9 +27,9 @@ MIN_KEYWORD_DOCUMENT_SHARE: Final = 0.10
 ClassKey = TypeVar("ClassKey", bound=Hashable)
 
 
-def keyword_document_floor(class_documents: int) -> int:
+def keyword_document_floor(class_documents: int, share: float = MIN_KEYWORD_DOCUMENT_SHARE) -> int:
     """How many of a class's documents must use a word for it to be one of its keywords."""
-    return max(MIN_KEYWORD_DOCUMENTS, math.ceil(MIN_KEYWORD_DOCUMENT_SHARE * class_documents))
+    return max(MIN_KEYWORD_DOCUMENTS, math.ceil(share * class_documents))
 
 
 def class_keywords(
@@ -37,6 +37,7 @@ def class_keywords(
     texts: Sequence[str],
     classes: Sequence[ClassKey | None],
     top_n_words: int,
+    share: float = MIN_KEYWORD_DOCUMENT_SHARE,
 ) -> dict[ClassKey, list[str]]:
     """The ``top_n_words`` c-TF-IDF keywords of each class, best first.
 
@@ -45,6 +46,8 @@ def class_keywords(
         texts: The documents.
         classes: Each document's class; None leaves a document out (an outlier).
         top_n_words: Keywords per class at most (fewer when the class uses fewer words).
+        share: The share of a class's documents that must use a word for it to rank first
+            (at least ``MIN_KEYWORD_DOCUMENTS`` in any case).
 
     Returns:
         Keywords per class, for every class at least one document has.
@@ -79,7 +82,7 @@ def class_keywords(
         # Words enough documents use come first, then words two use, then the rest: a small
         # class whose documents share few words still gets keywords, the best supported first.
         tier = np.where(
-            using[row] >= keyword_document_floor(int(class_sizes[row])),
+            using[row] >= keyword_document_floor(int(class_sizes[row]), share),
             0,
             np.where(using[row] >= MIN_KEYWORD_DOCUMENTS, 1, 2),
         )
