@@ -315,7 +315,9 @@ def test_merging_offers_the_most_alike_root_causes_first(
     app.radio(key="curation_action").set_value("merge").run()
 
     assert not app.exception
-    chosen = int(app.selectbox(key="root_cause").value)
+    selected = app.selectbox(key="root_cause").value
+    assert selected is not None
+    chosen = int(selected)
     with closing(open_for_reading(warehouse)) as reader:
         expected = similar_root_causes(reader, chosen)
     into = app.selectbox(key="curation_into")
@@ -334,7 +336,9 @@ def test_merging_the_two_most_alike_into_a_root_cause_after_confirming(
 ) -> None:
     warehouse = copy_of(demo_desk_with_root_causes, tmp_path / "rc")
     app = open_page(warehouse, "Root causes")
-    chosen = int(app.selectbox(key="root_cause").value)
+    selected = app.selectbox(key="root_cause").value
+    assert selected is not None
+    chosen = int(selected)
     app.text_input(key="author").set_value("Dana (team lead)").run()
     app.radio(key="curation_action").set_value("gather").run()
     review = next(b for b in app.button if b.label == "Review decision")

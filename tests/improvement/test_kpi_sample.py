@@ -7,9 +7,10 @@ from datetime import date
 import duckdb
 import pytest
 
+from tests.warehouse.conftest import Period
 from warehouse.kpis import kpi_sample, kpi_table
 
-Q1 = {"period_start": date(2025, 1, 1), "period_end": date(2025, 3, 31)}
+Q1: Period = {"period_start": date(2025, 1, 1), "period_end": date(2025, 3, 31)}
 
 
 def test_a_median_keeps_each_tickets_duration(desk: duckdb.DuckDBPyConnection) -> None:
@@ -39,7 +40,7 @@ def test_nps_gives_each_answer_as_points(desk: duckdb.DuckDBPyConnection) -> Non
 def test_the_value_is_what_the_kpi_table_shows_for_one_month(
     desk: duckdb.DuckDBPyConnection,
 ) -> None:
-    may = {"period_start": date(2025, 5, 1), "period_end": date(2025, 5, 31)}
+    may: Period = {"period_start": date(2025, 5, 1), "period_end": date(2025, 5, 31)}
     table = kpi_table(desk, kpis=["first_response_minutes_p90", "sla_response_compliance"], **may)
 
     for name in ("first_response_minutes_p90", "sla_response_compliance"):

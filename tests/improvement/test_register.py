@@ -8,6 +8,7 @@ import pytest
 
 from improvement.register import (
     Improvement,
+    State,
     TransitionError,
     change_state,
     create_improvement,
@@ -64,7 +65,7 @@ def test_the_whole_lifecycle_is_recorded_in_order(
     ],
 )
 def test_a_step_the_lifecycle_does_not_allow_is_refused_and_not_recorded(
-    workspace: sqlite3.Connection, path: list[str], refused: str
+    workspace: sqlite3.Connection, path: list[State], refused: State
 ) -> None:
     entry = create_improvement(workspace, title="Rota", raised_by="lead")
     for state in path:

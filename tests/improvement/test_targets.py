@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import duckdb
 import pytest
 
 from improvement.metrics import ROOT_CAUSE_VOLUME, measure
 from improvement.register import Improvement
-from improvement.targets import Target, add_target, get_target, target_value_from
+from improvement.targets import Direction, Target, add_target, get_target, target_value_from
 from tests.warehouse.conftest import KpiWarehouse
 from warehouse.store import open_for_reading, open_for_writing
 
 FIRST_REPLY = "first_response_minutes_median"
+
+
+class TargetOptions(TypedDict, total=False):
+    """Keywords of add_target that a test may set instead of the first-reply defaults."""
+
+    metric_name: str
+    baseline_start: date
+    baseline_end: date
+    start_date: date
+    due_date: date
+    author: str
+    root_cause_id: int | None
+    scope: Mapping[str, str] | None
+    direction: Direction | None
+    cadence_months: int
+    as_of: datetime | None
 
 
 def set_first_reply_target(
@@ -23,19 +41,19 @@ def set_first_reply_target(
     desk: duckdb.DuckDBPyConnection,
     rota: Improvement,
     target: str = "-50%",
-    **options: object,
+    **options: Unpack[TargetOptions],
 ) -> Target:
-    arguments: dict[str, object] = {
-        "improvement_id": rota.improvement_id,
+    arguments: TargetOptions = {
         "metric_name": FIRST_REPLY,
-        "target": target,
         "baseline_start": date(2025, 1, 1),
         "baseline_end": date(2025, 3, 31),
         "start_date": date(2025, 4, 1),
         "due_date": date(2025, 6, 30),
         "author": "lead",
-    } | options
-    return add_target(workspace, desk, **arguments)
+    }
+    return add_target(
+        workspace, desk, improvement_id=rota.improvement_id, target=target, **(arguments | options)
+    )
 
 
 def test_the_baseline_is_measured_with_its_period_and_row_count(
@@ -46,9 +64,9 @@ def test_the_baseline_is_measured_with_its_period_and_row_count(
     # Each baseline month waits 100..139 minutes: the median of the three months is 119.5.
     assert target.baseline_value == pytest.approx(119.5)
     assert target.baseline_n == 120
-    assert sorted(target.baseline_sample["values"]) == sorted(
-        float(100 + i) for i in range(40) for _ in range(3)
-    )
+    values = target.baseline_sample["values"]
+    assert isinstance(values, list)
+    assert sorted(values) == sorted(float(100 + i) for i in range(40) for _ in range(3))
     assert target.target_value == pytest.approx(59.75)
     assert target.direction == "lower"
 

@@ -22,7 +22,7 @@ from topics.runs import fit_root_causes
 
 def parallel_tickets() -> pd.DataFrame:
     """One ticket per (complaint, language): 24 complaints, each in five languages."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for cause, translated in PARALLEL_COMPLAINTS.items():
         for number, texts in enumerate(translated):
             for language, text in zip(PARALLEL_LANGUAGES, texts, strict=True):

@@ -274,9 +274,11 @@ def test_a_refit_keeps_the_granularity_the_model_in_use_chose(
     saved = json.loads((desk.parent / chosen.model_path / "parameters.json").read_text())
     assert saved["granularity"]["kept"] is False
     with closing(open_for_reading(desk)) as reader:
-        (stored,) = reader.execute(
+        row = reader.execute(
             "select granularity_borderline from topics.model_versions where is_current"
         ).fetchone()
+    assert row is not None
+    (stored,) = row
     assert stored is saved["granularity"]["borderline"]
     refitted = fit_root_causes(desk, embedder, params=auto)
     assert refitted.granularity is not None and "as in the model in use" in refitted.granularity

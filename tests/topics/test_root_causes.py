@@ -273,11 +273,13 @@ def test_complaints_like_each_part_of_a_split_join_that_part(
         apply_event(writer, desk, 1, event, datetime(2026, 12, 5))
     with closing(open_for_reading(desk)) as reader:
         kept = cause_documents(reader, desk, 1, largest)
-        (stored,) = reader.execute(
+        row = reader.execute(
             "select centroid from topics.root_causes where model_version = 1 "
             "and root_cause_id = $id",
             {"id": largest},
         ).fetchone()
+    assert row is not None
+    (stored,) = row
     # the kept part's centre is its own complaints', as the new part's is
     assert np.allclose(stored, normalised(kept.vectors.mean(axis=0, keepdims=True))[0], atol=1e-5)
     parts = assignments(desk)

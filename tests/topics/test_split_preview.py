@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
@@ -56,6 +58,7 @@ def test_the_preview_shows_the_parts_a_confirmed_split_then_makes(desk: Path) ->
         assert len(part.examples) == len(part.example_document_ids)
 
     label_before = root_causes(desk).set_index("root_cause_id").loc[cause, "label"]
+    assert isinstance(label_before, str)
     split_with_the_cli(desk, cause, parts=2)
 
     causes = root_causes(desk).set_index("root_cause_id")
@@ -80,7 +83,11 @@ def test_the_preview_shows_the_parts_a_confirmed_split_then_makes(desk: Path) ->
         assert dict(stored["languages"]) == part.languages
         assert set(dict(stored["keywords_by_language"])) <= set(part.languages)
     # per language too, each part has the words that tell it from the other
-    kept_words, new_words = (dict(causes.loc[i, "keywords_by_language"]) for i in (cause, new_id))
+    # a MAP(VARCHAR, VARCHAR[]) cell: a dict of lists
+    kept_words, new_words = (
+        dict(cast(Mapping[str, list[str]], causes.loc[i, "keywords_by_language"]))
+        for i in (cause, new_id)
+    )
     shared = set(kept_words) & set(new_words)
     assert shared and any(kept_words[lang] != new_words[lang] for lang in shared)
     assert causes.loc[new_id, "label"] == ", ".join(shown.parts[1].keywords[:3])
@@ -111,9 +118,9 @@ def test_a_fast_models_preview_embeds_with_its_student_and_previews_the_suggeste
 
     assert shown.part_count == shown.suggested_part_count
     assert set(shown.silhouette_by_part_count) <= {2, 3, 4, 5, 6}
-    assert shown.document_count == int(
-        root_causes(fast_desk).set_index("root_cause_id").loc[cause, "document_count"]
-    )
+    document_count = root_causes(fast_desk).set_index("root_cause_id").loc[cause, "document_count"]
+    assert isinstance(document_count, np.integer)
+    assert shown.document_count == int(document_count)
     split_with_the_cli(fast_desk, cause, parts=shown.part_count)
     sizes = assignments(fast_desk)["root_cause_id"].value_counts()
     assert sizes[cause] == shown.parts[0].document_count

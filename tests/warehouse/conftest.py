@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import duckdb
 import pandas as pd
@@ -21,6 +21,13 @@ AS_OF = datetime(2025, 4, 1, 9, 30)
 
 # UTC, Monday to Friday 09:00-17:00 (480 business minutes a day): easy arithmetic by hand.
 UTC_NINE_TO_FIVE = BusinessCalendar()
+
+
+class Period(TypedDict):
+    """The date range keywords the KPI and root-cause queries take, both inclusive local dates."""
+
+    period_start: date
+    period_end: date
 
 
 class KpiWarehouse:

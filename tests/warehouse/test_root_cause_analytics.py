@@ -12,13 +12,13 @@ import math
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypedDict, cast
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.warehouse.conftest import UTC_NINE_TO_FIVE
+from tests.warehouse.conftest import UTC_NINE_TO_FIVE, Period
 from tests.warehouse.root_cause_desk import RootCauseDesk
 from warehouse.business_calendar import BusinessCalendar
 from warehouse.kpis import kpi_table
@@ -47,7 +47,7 @@ from warehouse.queries.root_causes import (
 from warehouse.store import open_for_reading, open_for_writing
 
 AS_OF = datetime(2025, 4, 1, 9, 30)
-MARCH = {"period_start": date(2025, 3, 1), "period_end": date(2025, 3, 31)}
+MARCH: Period = {"period_start": date(2025, 3, 1), "period_end": date(2025, 3, 31)}
 
 
 def start_desk(desk: RootCauseDesk) -> RootCauseDesk:
@@ -72,6 +72,13 @@ def desk(tmp_path: Path) -> Iterator[RootCauseDesk]:
         yield start_desk(RootCauseDesk(con))
 
 
+class Resolution(TypedDict):
+    """Ticket columns of a complaint that was solved after one agent reply."""
+
+    status: str
+    agent_reply_count: int
+
+
 def add_march_desk(desk: RootCauseDesk) -> None:
     """Five complaint tickets and five survey responses in March 2025.
 
@@ -89,7 +96,7 @@ def add_march_desk(desk: RootCauseDesk) -> None:
     c1        its comment (cause 2)    3     7 (passive)
     c2        ticket a1 and comment 2  5     10 (promoter): under both causes
     """
-    resolved = {"status": "solved", "agent_reply_count": 1}
+    resolved: Resolution = {"status": "solved", "agent_reply_count": 1}
     desk.complaint(
         "a1",
         "2025-03-03 09:00",
@@ -257,6 +264,23 @@ def test_segment_filters_narrow_the_root_cause_kpis(desk: RootCauseDesk) -> None
 # --- Volumes, shares, segments, ranking ----------------------------------------------------
 
 
+class VolumeRow(Protocol):
+    """The columns of a root_causes_over_time row these tests read."""
+
+    period: pd.Timestamp
+    root_cause_id: int
+    count_documents: int
+    share_of_complaints: float
+
+
+class SegmentShareRow(Protocol):
+    """The columns of a root_causes_by_segment(segment="team") row these tests read."""
+
+    team: str | float  # NaN for documents without a team
+    root_cause_id: int
+    share_of_segment: float
+
+
 def test_volumes_over_time_count_documents_and_their_share_of_all_complaints(
     desk: RootCauseDesk,
 ) -> None:
@@ -269,14 +293,18 @@ def test_volumes_over_time_count_documents_and_their_share_of_all_complaints(
     # April has no document at all but is a row; May has f1.
     counts = {
         (row.period.date(), row.root_cause_id): (row.count_documents, row.share_of_complaints)
-        for row in table.itertuples()
+        for row in cast(Iterator[VolumeRow], table.itertuples())
     }
-    assert counts[(date(2025, 3, 1), 1)] == (2, pytest.approx(2 / 7))
-    assert counts[(date(2025, 3, 1), 2)] == (3, pytest.approx(3 / 7))
+    assert counts[(date(2025, 3, 1), 1)][0] == 2
+    assert counts[(date(2025, 3, 1), 1)][1] == pytest.approx(2 / 7)
+    assert counts[(date(2025, 3, 1), 2)][0] == 3
+    assert counts[(date(2025, 3, 1), 2)][1] == pytest.approx(3 / 7)
     assert counts[(date(2025, 4, 1), 1)][0] == 0
     assert math.isnan(counts[(date(2025, 4, 1), 1)][1])
-    assert counts[(date(2025, 5, 1), 1)] == (1, pytest.approx(1.0))
-    assert counts[(date(2025, 5, 1), 2)] == (0, pytest.approx(0.0))
+    assert counts[(date(2025, 5, 1), 1)][0] == 1
+    assert counts[(date(2025, 5, 1), 1)][1] == pytest.approx(1.0)
+    assert counts[(date(2025, 5, 1), 2)][0] == 0
+    assert counts[(date(2025, 5, 1), 2)][1] == pytest.approx(0.0)
     assert len(table) == 6
 
 
@@ -307,7 +335,7 @@ def test_volumes_per_team_share_each_teams_complaints(desk: RootCauseDesk) -> No
     # alpha: a1, b1, o1 and comment c2 (on a1); beta: a2, x1; c1 has no ticket, so no team.
     shares = {
         (None if pd.isna(row.team) else row.team, row.root_cause_id): row.share_of_segment
-        for row in table.itertuples()
+        for row in cast(Iterator[SegmentShareRow], table.itertuples())
     }
     assert shares == {
         ("alpha", 1): pytest.approx(1 / 4),
@@ -384,7 +412,7 @@ def add_april_responses(desk: RootCauseDesk) -> None:
     )
 
 
-APRIL = {"period_start": date(2025, 4, 1), "period_end": date(2025, 4, 30)}
+APRIL: Period = {"period_start": date(2025, 4, 1), "period_end": date(2025, 4, 30)}
 
 
 def test_a_root_cause_that_costs_satisfaction_gets_an_interval_excluding_zero(
@@ -475,6 +503,13 @@ def test_bootstrap_intervals_of_two_samples_of_one_population_cover_zero_most_of
 FIRST_MONDAY = date(2025, 1, 6)
 
 
+class EmergingWeekRow(Protocol):
+    """The columns of an emerging_root_causes row these tests read."""
+
+    week: pd.Timestamp
+    root_cause_id: int
+
+
 def add_weekly_complaints(desk: RootCauseDesk, cause: int, weekly: list[int]) -> None:
     """``weekly[i]`` complaints of ``cause`` in week i from Monday 6 January 2025, on weekdays."""
     created = [
@@ -503,7 +538,8 @@ def test_a_weekly_spike_is_flagged_and_a_stable_series_is_not(desk: RootCauseDes
     # Weeks 9 to 12 have a full 8-week baseline; only cause 2 in week 12 jumped (20 after 6s).
     assert len(emerging) == 8
     flagged = emerging[emerging["is_emerging"]]
-    assert [(row.week.date(), row.root_cause_id) for row in flagged.itertuples()] == [
+    flagged_rows = cast(Iterator[EmergingWeekRow], flagged.itertuples())
+    assert [(row.week.date(), row.root_cause_id) for row in flagged_rows] == [
         (FIRST_MONDAY + timedelta(weeks=11), 2)
     ]
     spike = flagged.iloc[0]
