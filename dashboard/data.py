@@ -319,6 +319,11 @@ def current_root_causes(source: Source) -> pd.DataFrame:
         return root_causes.current_root_causes(cursor)
 
 
+def impact_window(period_start: date, period_end: date) -> tuple[date, date]:
+    """First and last date of the responses the ranking's CSAT and NPS impact is measured on."""
+    return root_causes.impact_window_start(period_start, period_end), period_end
+
+
 @_cache
 def root_causes_ranked(
     source: Source,
@@ -328,7 +333,7 @@ def root_causes_ranked(
     segment_filters: SegmentFilters,
     order_by: RankOrder,
 ) -> pd.DataFrame:
-    """Root causes ranked by volume, growth or CSAT impact, with intervals."""
+    """Root causes ranked by volume, growth or CSAT impact (over the impact window)."""
     chosen = dict(segment_filters)
     with _cursor(source) as cursor:
         return root_causes.root_causes_ranked(
@@ -336,6 +341,7 @@ def root_causes_ranked(
             period_start=period_start,
             period_end=period_end,
             order_by=order_by,
+            impact_start=root_causes.impact_window_start(period_start, period_end),
             team=chosen.get("team"),
             channel=chosen.get("channel"),
             priority=chosen.get("priority"),

@@ -294,6 +294,7 @@ def _root_cause_sections(warehouse: duckdb.DuckDBPyConnection, month: date) -> s
     from warehouse.queries.root_causes import (
         current_root_causes,
         emerging_root_causes,
+        impact_window_start,
         outliers_by_month,
         root_causes_ranked,
     )
@@ -303,8 +304,13 @@ def _root_cause_sections(warehouse: duckdb.DuckDBPyConnection, month: date) -> s
             "<section><h2>Root causes</h2><p>No root-cause model yet: "
             "<code>critica topics fit</code>.</p></section>"
         )
+    impact_from = impact_window_start(month, month_end(month))
     ranked = root_causes_ranked(
-        warehouse, period_start=month, period_end=month_end(month), order_by="volume"
+        warehouse,
+        period_start=month,
+        period_end=month_end(month),
+        order_by="volume",
+        impact_start=impact_from,
     )
     ranked = ranked[
         ranked[["count_documents", "count_previous"]].max(axis=1) >= MIN_MOVER_COMPLAINTS
@@ -323,7 +329,8 @@ def _root_cause_sections(warehouse: duckdb.DuckDBPyConnection, month: date) -> s
     movers_html = (
         "<section><h2>Top movers among root causes</h2>"
         f"<p>Complaints per root cause, {add_months(month, -1):%B} against {month:%B}; "
-        "CSAT impact is the score of responses with the cause minus those without.</p>"
+        "CSAT impact is the score of responses with the cause minus those without, over "
+        f"{impact_from:%B %Y} to {month:%B %Y} (a month rarely has enough responses).</p>"
         '<table><thead><tr><th>#</th><th>root cause</th><th class="num">'
         f'{add_months(month, -1):%b}</th><th class="num">{month:%b}</th>'
         '<th class="num">change</th><th class="num">CSAT impact</th></tr></thead>'

@@ -88,14 +88,21 @@ with emerging_column:
                 "p_value": st.column_config.NumberColumn("p-value", format="%.4f"),
             },
         )
+impact_from, impact_to = data.impact_window(filters.period, filters.period_end)
+impact_dates = f"{impact_from:%-d %b %Y} to {impact_to:%-d %b %Y}"
+st.markdown(
+    f"**What each root cause costs in satisfaction**, {impact_dates}: the score of survey "
+    "responses with the root cause minus those without, with its 95% interval (a month "
+    "rarely has enough responses, so the twelve months to the period's end count)."
+)
 impact_columns = st.columns(2)
 for column, score in zip(impact_columns, ("csat", "nps"), strict=True):
     if ranked[f"{score}_difference"].notna().any():
         column.plotly_chart(charts.impact_intervals(ranked.head(15), score=score))
     else:
         column.caption(
-            f"No {score.upper()} impact to show in {filters.label}: too few responses with and "
-            "without each root cause for an interval."
+            f"No {score.upper()} impact to show for {impact_dates}: too few responses with "
+            "and without each root cause for an interval."
         )
 downloadable_table(
     ranked,

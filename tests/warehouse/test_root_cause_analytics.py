@@ -31,6 +31,7 @@ from warehouse.queries.root_causes import (
     complaints_without_root_cause,
     current_root_causes,
     emerging_root_causes,
+    impact_window_start,
     outliers_by_month,
     outliers_rising,
     representative_complaints,
@@ -455,6 +456,33 @@ def test_a_root_cause_with_too_few_responses_shows_a_reason_instead_of_a_value(
     assert math.isnan(refund["difference"]) and math.isnan(refund["ci_low"])
     assert not refund["is_clear"]
     assert refund["reason"] == "10 CSAT responses with this root cause; at least 30 are needed"
+
+
+def test_the_ranking_measures_impact_over_the_window_it_is_given(desk: RootCauseDesk) -> None:
+    add_april_responses(desk)
+    may: Period = {"period_start": date(2025, 5, 1), "period_end": date(2025, 5, 31)}
+
+    on_the_month = by_cause(root_causes_ranked(desk.con, **may))
+    over_the_window = by_cause(
+        root_causes_ranked(desk.con, **may, impact_start=impact_window_start(**may))
+    )
+
+    # May alone has no response; the twelve months to May hold April's.
+    assert math.isnan(on_the_month[1]["csat_difference"])
+    assert "0 CSAT responses" in on_the_month[1]["csat_reason"]
+    assert over_the_window[1]["csat_difference"] == pytest.approx(-2.6)
+    assert over_the_window[1]["csat_is_clear"]
+    # volumes and growth stay the period's
+    assert over_the_window[1]["count_documents"] == on_the_month[1]["count_documents"]
+
+
+def test_the_impact_window_is_the_twelve_months_ending_with_the_period() -> None:
+    assert impact_window_start(date(2026, 10, 1), date(2026, 10, 31)) == date(2025, 11, 1)
+    assert impact_window_start(date(2026, 10, 5), date(2026, 10, 11)) == date(2025, 11, 1)
+    assert impact_window_start(date(2026, 1, 1), date(2026, 3, 31)) == date(2025, 4, 1)
+    # a period longer than the window keeps its own start
+    assert impact_window_start(date(2024, 1, 1), date(2026, 3, 31)) == date(2024, 1, 1)
+    assert impact_window_start(date(2026, 10, 1), date(2026, 10, 31), months=1) == date(2026, 10, 1)
 
 
 def test_impact_intervals_are_reproducible_with_a_seed(desk: RootCauseDesk) -> None:

@@ -53,6 +53,10 @@ ROOT_CAUSE_KPIS: Final = (
 # Below this many responses on either side an impact is not shown: the interval would be wide
 # enough to hold almost any value, and a manager would read noise.
 MIN_RESPONSES: Final = 30
+# What a root cause costs in satisfaction changes slowly, and one month rarely has 30 responses
+# with each cause (the full demo: none of 28 causes in October 2026; 15 over twelve months):
+# the ranking measures it over the twelve calendar months ending with the period.
+IMPACT_WINDOW_MONTHS: Final = 12
 BOOTSTRAP_RESAMPLES: Final = 2_000
 IMPACT_CONFIDENCE: Final = 0.95
 # Emerging issues: the trailing baseline, the chance of any false alarm per week over all root
@@ -491,12 +495,24 @@ _RANK_ORDER: Final = {
 }
 
 
+def impact_window_start(
+    period_start: date, period_end: date, months: int = IMPACT_WINDOW_MONTHS
+) -> date:
+    """First day of the impact window: ``months`` calendar months ending with the period's.
+
+    A period longer than that keeps its own start.
+    """
+    index = period_end.year * 12 + period_end.month - 1 - (months - 1)
+    return min(period_start, date(index // 12, index % 12 + 1, 1))
+
+
 def root_causes_ranked(
     con: duckdb.DuckDBPyConnection,
     *,
     period_start: date,
     period_end: date,
     order_by: Literal["volume", "growth", "impact"] = "volume",
+    impact_start: date | None = None,
     min_responses: int = MIN_RESPONSES,
     seed: int = 0,
     team: str | None = None,
@@ -514,6 +530,9 @@ def root_causes_ranked(
         period_end: Last local date of the period (inclusive).
         order_by: ``volume`` (most documents first), ``growth`` (fastest growing first) or
             ``impact`` (the largest CSAT loss first; causes without a value last).
+        impact_start: First local date of the responses the impact is measured on, up to
+            ``period_end`` (:func:`impact_window_start` gives the window pages and reports
+            use); None measures it on the period.
         min_responses: Fewest responses for an impact value (see :func:`root_cause_impact`).
         seed: Random seed of the impact intervals.
         team: Only this team.
@@ -543,7 +562,7 @@ def root_causes_ranked(
             score=score,
             min_responses=min_responses,
             seed=seed,
-            period_start=period_start,
+            period_start=period_start if impact_start is None else impact_start,
             period_end=period_end,
             team=team,
             channel=channel,
