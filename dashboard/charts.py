@@ -14,11 +14,13 @@ PALETTE = (
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
 )  # fmt: skip
 TARGET_COLOUR = "#D55E00"
+# Percent ticks with the decimals they need: ".0%" wrote 0.2%, 0.4% and 0.6% as "0%", "0%", "1%".
+PERCENT_TICKS = ".2~%"
 
 
 def _axis_format(kpi: Kpi) -> dict[str, object]:
     if kpi.unit == "fraction":
-        return {"tickformat": ".0%"}
+        return {"tickformat": PERCENT_TICKS}
     if kpi.unit == "minutes":
         return {"title": {"text": "minutes"}, "tickformat": ",.0f"}
     return {"tickformat": ",.2~f"}
@@ -101,7 +103,7 @@ def by_segment(
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    figure.update_xaxes(tickformat=".0%" if unit == "fraction" else ",.2~f")
+    figure.update_xaxes(tickformat=PERCENT_TICKS if unit == "fraction" else ",.2~f")
     figure.update_layout(title={"text": title, "font": {"size": 14}}, hovermode="closest")
     return _styled(figure, height=height)
 
@@ -129,7 +131,7 @@ def shares_by_segment(
             )
         )
     figure.update_layout(barmode="stack", hovermode="y unified", legend={"traceorder": "normal"})
-    figure.update_xaxes(tickformat=".0%", range=[0, 1])
+    figure.update_xaxes(tickformat=PERCENT_TICKS, range=[0, 1])
     return _styled(figure, height=height)
 
 
@@ -223,7 +225,7 @@ def outliers_over_time(frame: pd.DataFrame, *, height: int = 280) -> go.Figure:
         )
     figure.update_layout(
         title={"text": "Complaints without a root cause", "font": {"size": 14}},
-        yaxis={"tickformat": ".0%", "rangemode": "tozero"},
+        yaxis={"tickformat": PERCENT_TICKS, "rangemode": "tozero"},
         hovermode="closest",
     )
     return _styled(figure, height=height)
@@ -273,7 +275,7 @@ def glide_path(
         annotation_text="Target",
         annotation_position="top left",
     )
-    figure.update_yaxes(tickformat=".0%" if unit == "fraction" else ",.2~f")
+    figure.update_yaxes(tickformat=PERCENT_TICKS if unit == "fraction" else ",.2~f")
     return _styled(figure, height=height)
 
 
