@@ -168,7 +168,7 @@ def _time_kpis(
             kpis.append(
                 Kpi(
                     name=f"{column}_{suffix}",
-                    label=f"{label}, {statistic} ({hours} hours)",
+                    label=f"{label}, {statistic}, {hours} time",
                     unit="minutes",
                     better="lower",
                     anchor=anchor,

@@ -128,7 +128,7 @@ def test_a_scope_narrows_the_baseline_to_a_segment(
     billing = set_first_reply_target(workspace, desk, rota, scope={"team": "Billing"})
 
     assert billing.baseline_n == 60  # odd-numbered tickets are Billing's
-    assert billing.describe() == "First response time, median (calendar hours), team Billing"
+    assert billing.describe() == "First response time, median, calendar time, team Billing"
     with pytest.raises(ValueError, match="scope"):
         set_first_reply_target(workspace, desk, rota, scope={"agent": "Marco"})
 
