@@ -82,6 +82,8 @@ class Filters:
         channel: Only this channel.
         priority: Only this priority.
         language: Only this language (ISO 639-1).
+        first_period: First day of the first period with data: histories start no earlier
+            (twelve quarters of a desk loaded for eighteen months would open with empty ones).
     """
 
     grain: Grain
@@ -90,6 +92,7 @@ class Filters:
     channel: str | None = None
     priority: str | None = None
     language: str | None = None
+    first_period: date | None = None
 
     @property
     def period_end(self) -> date:
@@ -106,8 +109,18 @@ class Filters:
         return replace(self, period=shift_period(self.period, self.grain, -1))
 
     def history_start(self, periods: int) -> date:
-        """First day of a history of ``periods`` periods ending with the chosen one."""
-        return shift_period(self.period, self.grain, 1 - periods)
+        """First day of a history of ``periods`` periods ending with the chosen one.
+
+        The history starts later when the data does (``first_period``).
+        """
+        start = shift_period(self.period, self.grain, 1 - periods)
+        if self.first_period is not None and start < self.first_period <= self.period:
+            return self.first_period
+        return start
+
+    def history_length(self, periods: int) -> int:
+        """How many periods :meth:`history_start` gives, the chosen one included."""
+        return len(periods_between(self.history_start(periods), self.period, self.grain))
 
     @property
     def segments(self) -> tuple[tuple[str, str], ...]:
@@ -186,7 +199,12 @@ def sidebar_filters(
             bind="query-params",
         )
     st.sidebar.caption("The filters are in the page address: copy it to share this view.")
-    return Filters(grain=grain, period=date.fromisoformat(chosen or options[0]), **segments)
+    return Filters(
+        grain=grain,
+        period=date.fromisoformat(chosen or options[0]),
+        first_period=period_start(first_day, grain),
+        **segments,
+    )
 
 
 def remember_view(view: View) -> None:

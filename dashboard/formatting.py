@@ -78,6 +78,19 @@ _FAMILY_COUNTS: Final = {
 }
 
 
+# How a period's first day reads in a table, per period length (momentJS formats).
+_PERIOD_FORMATS: Final[dict[str, str]] = {
+    "week": "[Week of] D MMM YYYY",
+    "month": "MMM YYYY",
+    "quarter": "[Q]Q YYYY",
+}
+
+
+def period_column(grain: str, label: str = "Period") -> Any:
+    """A table column of periods' first days, shown as the period ("Oct 2026", "Q4 2026")."""
+    return st.column_config.DateColumn(label, format=_PERIOD_FORMATS.get(grain, "D MMM YYYY"))
+
+
 def kpi_column_config(columns: Iterable[str]) -> dict[str, Any]:
     """Streamlit column settings that label KPI columns and show them in their unit.
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.filters import current_view
-from dashboard.formatting import is_missing, kpi_column_config, kpi_tile, value_in
+from dashboard.formatting import is_missing, kpi_column_config, kpi_tile, period_column, value_in
 from dashboard.tables import downloadable_table
 
 # Each tile's short title; the help icon gives the registry's full label and definition.
@@ -74,9 +74,9 @@ for row_start in range(0, len(TILE_KPIS), TILES_PER_ROW):
             chart_type="area" if kpi.is_count else "line",
         )
 
-st.subheader(f"The last {HISTORY_PERIODS} periods")
+st.subheader(f"The last {filters.history_length(HISTORY_PERIODS)} periods")
 downloadable_table(
     history,
     name=f"KPIs by {filters.grain}",
-    column_config={"period": st.column_config.DateColumn("Period"), **kpi_column_config(TILE_KPIS)},
+    column_config={"period": period_column(filters.grain), **kpi_column_config(TILE_KPIS)},
 )

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.curation import curate_root_cause, preview_split
 from dashboard.filters import current_view
-from dashboard.formatting import kpi_column_config
+from dashboard.formatting import kpi_column_config, period_column
 from dashboard.tables import downloadable_table
 
 RANK_ORDERS: Final[dict[data.RankOrder, str]] = {
@@ -169,7 +169,7 @@ with overview_tab:
         kpis,
         name=f"KPIs of root cause {root_cause_id}",
         column_config={
-            "period": st.column_config.DateColumn("Period"),
+            "period": period_column(filters.grain),
             **kpi_column_config(data.ROOT_CAUSE_KPIS),
         },
     )

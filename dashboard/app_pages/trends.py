@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.filters import current_view
-from dashboard.formatting import format_change, format_value, kpi_column_config
+from dashboard.formatting import format_change, format_value, kpi_column_config, period_column
 from dashboard.tables import downloadable_table
 
 HISTORY_PERIODS: Final = {"week": 26, "month": 12, "quarter": 8}
@@ -23,9 +23,10 @@ SPLITS: Final[dict[data.Dimension | None, str]] = {
 
 view = current_view()
 filters = view.filters
-periods = HISTORY_PERIODS[filters.grain]
+periods = filters.history_length(HISTORY_PERIODS[filters.grain])
+span = f"{periods} {filters.grain}{'s' if periods != 1 else ''}"
 st.title("Trends")
-st.caption(f"The {periods} {filters.grain}s up to {filters.label} · {filters.scope}")
+st.caption(f"The {span} up to {filters.label} · {filters.scope}")
 
 choice, split = st.columns([3, 2])
 kpi_name = choice.selectbox(
@@ -44,14 +45,14 @@ trend = data.kpi_table(
     view.source,
     (kpi_name,),
     grain=filters.grain,
-    period_start=filters.history_start(periods),
+    period_start=filters.history_start(HISTORY_PERIODS[filters.grain]),
     period_end=filters.period_end,
     segment_filters=filters.segments,
     by=by,
 )
 if trend[kpi_name].isna().all():
     st.info(
-        f"No {kpi.label.lower()} in these {periods} {filters.grain}s for this view: "
+        f"No {kpi.label.lower()} in these {span} for this view: "
         f"{kpi.counts.lower()} Choose another KPI or clear a filter."
     )
     st.stop()
@@ -103,7 +104,7 @@ downloadable_table(
     trend,
     name=f"{kpi.label} by {by or filters.grain}",
     column_config={
-        "period": st.column_config.DateColumn("Period"),
+        "period": period_column(filters.grain),
         **kpi_column_config([kpi_name]),
     },
 )

@@ -47,3 +47,14 @@ def test_periods_read_the_way_managers_write_them() -> None:
     assert period_label(date(2026, 10, 1), "quarter") == "Q4 2026"
     assert period_label(date(2026, 11, 2), "week") == "Week of 2 Nov 2026"
     assert shift_period(date(2026, 12, 28), "week", 1) == date(2027, 1, 4)
+
+
+def test_a_history_starts_no_earlier_than_the_data() -> None:
+    # eighteen months of data: twelve quarters back would open with six empty ones
+    view = Filters(grain="quarter", period=date(2026, 10, 1), first_period=date(2025, 4, 1))
+
+    assert view.history_start(12) == date(2025, 4, 1)
+    assert view.history_length(12) == 7
+    assert view.history_start(4) == date(2026, 1, 1)
+    assert view.history_length(4) == 4
+    assert Filters(grain="quarter", period=date(2026, 10, 1)).history_length(12) == 12
