@@ -23,6 +23,7 @@ import dashboard
 from critica.config import CriticaConfig, load_config
 from critica.improvement_cli import (
     checkup,
+    curate_demo_slow_response,
     improvement_app,
     note,
     report,
@@ -166,6 +167,13 @@ def demo(
         raise typer.Exit(1)
     if root_causes:
         fit_or_assign(_state.config.warehouse, dict(_state.config.topics))
+    if root_causes:
+        curated = curate_demo_slow_response(_state.config.warehouse, exports.root_cause_truth)
+        if curated is not None:
+            console.print(
+                f"Curated, as a manager would from the merge offers: {curated} "
+                "(critica topics show)"
+            )
     connection = open_for_reading(_state.config.warehouse)
     month = last_full_month(connection)
     _print_summary(connection, month)

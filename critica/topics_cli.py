@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from warehouse.store import WarehouseLocation, open_for_reading
-from warehouse.workspace import CurationAction, open_workspace, record_curation_event
+from warehouse.store import open_for_reading
+from warehouse.workspace import CurationAction
 
 if TYPE_CHECKING:
     from topics.embedding_cache import ProgressCallback
@@ -311,9 +311,7 @@ def curate(
     ``merge 12 15 --into 3`` records one merge per root cause (each replays on its own) and
     applies them in one transaction.
     """
-    from topics.curation import apply_event
-    from warehouse.store import open_for_writing
-    from warehouse.workspace import curation_events
+    from topics.curation import record_and_apply
 
     payloads: dict[str, dict[str, object]] = {
         "rename": {"label": label or ""},
@@ -334,28 +332,17 @@ def curate(
     if action == "merge" and into in root_causes:
         errors.print(f"[red]root cause {into} cannot be merged into itself[/red]")
         raise typer.Exit(2)
-    warehouse = _warehouse(context)
-    with open_for_writing(warehouse) as writer:
-        row = writer.execute(
-            "select model_version from topics.model_versions where is_current"
-        ).fetchone()
-        if row is None:  # before recording anything: a decision about no model is not kept
-            errors.print("[red]No root-cause model yet: run critica topics fit.[/red]")
-            raise typer.Exit(1)
-        with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
-            event_ids = [
-                record_curation_event(
-                    workspace,
-                    author=author,
-                    action=_action(action),
-                    root_cause_id=root_cause,
-                    payload=payloads[action],
-                )
-                for root_cause in dict.fromkeys(root_causes)
-            ]
-            events = [e for e in curation_events(workspace) if e.event_id in event_ids]
-        at = datetime.now()
-        outcomes = [apply_event(writer, warehouse, int(row[0]), event, at) for event in events]
+    try:
+        outcomes = record_and_apply(
+            _warehouse(context),
+            _action(action),
+            root_causes,
+            payloads[action],
+            author=author,
+        )
+    except ValueError as no_model:
+        errors.print(f"[red]{no_model}[/red]")
+        raise typer.Exit(1) from no_model
     for outcome in outcomes:
         console.print(outcome)
 

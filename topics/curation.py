@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,8 +30,14 @@ from topics.fast_mode import load_student
 from topics.identity import LineageEvent, record_lineage
 from topics.keywords import MIN_KEYWORD_DOCUMENTS, keyword_document_floor
 from topics.model import UNKNOWN_LANGUAGE, LanguageCentres, build_vectorizer
-from warehouse.store import WarehouseLocation
-from warehouse.workspace import CurationEvent, curation_events, open_workspace
+from warehouse.store import WarehouseLocation, open_for_writing
+from warehouse.workspace import (
+    CurationAction,
+    CurationEvent,
+    curation_events,
+    open_workspace,
+    record_curation_event,
+)
 
 # Parts a split may make: more than this is a new fit, not a curation.
 MAX_SPLIT_PARTS: Final = 6
@@ -40,6 +46,47 @@ KEYWORDS_PER_PART: Final = 8
 # Complaints kept as a part's representatives, nearest its centre first (as a fit keeps them).
 REPRESENTATIVES_PER_PART: Final = 8
 SPLIT_SEED: Final = 42
+
+
+def record_and_apply(
+    warehouse: Path,
+    action: CurationAction,
+    root_cause_ids: Sequence[int],
+    payload: Mapping[str, object],
+    *,
+    author: str,
+    at: datetime | None = None,
+) -> list[str]:
+    """Record one decision per root cause and apply them to the model in use, in one transaction.
+
+    The decisions are re-applied after every refit (:func:`apply_curation`).
+
+    Returns:
+        One line per decision applied (or skipped), in words.
+
+    Raises:
+        ValueError: when there is no model yet (nothing is recorded then).
+    """
+    with open_for_writing(warehouse) as writer:
+        row = writer.execute(
+            "select model_version from topics.model_versions where is_current"
+        ).fetchone()
+        if row is None:  # before recording anything: a decision about no model is not kept
+            raise ValueError("No root-cause model yet: run critica topics fit.")
+        with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
+            event_ids = [
+                record_curation_event(
+                    workspace,
+                    author=author,
+                    action=action,
+                    root_cause_id=root_cause,
+                    payload=payload,
+                )
+                for root_cause in dict.fromkeys(root_cause_ids)
+            ]
+            events = [e for e in curation_events(workspace) if e.event_id in event_ids]
+        when = at or datetime.now()
+        return [apply_event(writer, warehouse, int(row[0]), event, when) for event in events]
 
 
 def apply_curation(

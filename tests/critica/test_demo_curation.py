@@ -1,0 +1,87 @@
+"""The demo merges the root causes holding its slow-response complaints, as a manager would."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from critica.improvement_cli import curate_demo_slow_response
+from tests.warehouse.root_cause_desk import RootCauseDesk
+from warehouse.store import WarehouseLocation, open_for_reading, open_for_writing
+from warehouse.workspace import curation_events, open_workspace
+
+# root cause -> the generator's cause of each of its complaints
+WRITTEN: dict[int, list[str]] = {
+    1: ["slow_first_response"] * 6 + ["billing_error"],  # chat waits
+    2: ["slow_first_response"] * 3 + ["not_kept_informed"] * 2,  # phone queue
+    3: ["billing_error"] * 5 + ["slow_first_response"] * 2,  # mostly billing: stays
+    4: ["slow_first_response"] * 4,  # unanswered e-mail
+}
+
+
+def demo_warehouse(folder: Path) -> tuple[Path, Path]:
+    """A fitted warehouse with the four causes above and the generator's truth file."""
+    path = folder / "critica.duckdb"
+    truth_rows = []
+    with open_for_writing(path) as con:
+        desk = RootCauseDesk(con)
+        desk.model_version(1, is_current=True)
+        for root_cause_id, written in WRITTEN.items():
+            desk.root_cause(root_cause_id, f"cause {root_cause_id}")
+            for number, cause in enumerate(written):
+                ticket_id = f"{root_cause_id}{number:02d}"
+                desk.complaint(ticket_id, "2025-03-03 09:00", root_cause_id)
+                truth_rows.append(("zendesk", ticket_id, cause))
+    truth = folder / "root_cause_truth.csv"
+    with truth.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source_system", "ticket_id", "root_cause", "language", "is_complaint"])
+        writer.writerows([(*row, "en", "true") for row in truth_rows])
+    return path, truth
+
+
+def test_the_slow_response_causes_are_merged_into_the_largest_and_named(tmp_path: Path) -> None:
+    warehouse, truth = demo_warehouse(tmp_path)
+
+    said = curate_demo_slow_response(warehouse, truth)
+
+    assert said == "root cause 1: merged 2 more into it and named it 'Slow first response'"
+    reader = open_for_reading(warehouse)
+    try:
+        causes = dict(
+            reader.execute(
+                "select root_cause_id, status || ':' || coalesce(curated_label, label) "
+                "from topics.root_causes order by root_cause_id"
+            ).fetchall()
+        )
+        documents = dict(
+            reader.execute(
+                "select root_cause_id, count(*) from topics.document_root_causes group by all"
+            ).fetchall()
+        )
+    finally:
+        reader.close()
+    assert causes == {
+        1: "active:Slow first response",
+        2: "merged:cause 2",
+        3: "active:cause 3",
+        4: "merged:cause 4",
+    }
+    assert documents == {1: 7 + 5 + 4, 3: 7}
+    # recorded as curation decisions, so a refit applies them again
+    with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
+        decisions = [(e.action, e.root_cause_id, e.payload) for e in curation_events(workspace)]
+    assert decisions == [
+        ("merge", 4, {"into": 1}),
+        ("merge", 2, {"into": 1}),
+        ("rename", 1, {"label": "Slow first response"}),
+    ]
+
+
+def test_no_cause_is_touched_when_none_holds_mostly_slow_responses(tmp_path: Path) -> None:
+    warehouse, truth = demo_warehouse(tmp_path)
+    with truth.open(encoding="utf-8") as handle:
+        rows = [row.replace("slow_first_response", "rude_agent") for row in handle]
+    truth.write_text("".join(rows), encoding="utf-8")
+
+    assert curate_demo_slow_response(warehouse, truth) is None
