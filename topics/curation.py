@@ -59,13 +59,15 @@ def record_and_apply(
 ) -> list[str]:
     """Record one decision per root cause and apply them to the model in use, in one transaction.
 
-    The decisions are re-applied after every refit (:func:`apply_curation`).
+    The decisions are re-applied after every refit (:func:`apply_curation`). When one cannot be
+    applied, none is recorded and the warehouse is left as it was.
 
     Returns:
         One line per decision applied (or skipped), in words.
 
     Raises:
-        ValueError: when there is no model yet (nothing is recorded then).
+        ValueError: when there is no model yet, or a decision cannot be applied (nothing is
+            recorded then).
     """
     with open_for_writing(warehouse) as writer:
         row = writer.execute(
@@ -85,8 +87,10 @@ def record_and_apply(
                 for root_cause in dict.fromkeys(root_cause_ids)
             ]
             events = [e for e in curation_events(workspace) if e.event_id in event_ids]
-        when = at or datetime.now()
-        return [apply_event(writer, warehouse, int(row[0]), event, when) for event in events]
+            when = at or datetime.now()
+            # Applied inside the workspace's transaction: a decision that cannot be applied
+            # (a split of too few documents...) is not kept to be replayed after a refit.
+            return [apply_event(writer, warehouse, int(row[0]), event, when) for event in events]
 
 
 def apply_curation(

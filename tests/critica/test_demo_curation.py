@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from critica.improvement_cli import curate_demo_slow_response
 from tests.warehouse.root_cause_desk import RootCauseDesk
+from topics.curation import record_and_apply
 from warehouse.store import WarehouseLocation, open_for_reading, open_for_writing
 from warehouse.workspace import curation_events, open_workspace
 
@@ -85,3 +88,16 @@ def test_no_cause_is_touched_when_none_holds_mostly_slow_responses(tmp_path: Pat
     truth.write_text("".join(rows), encoding="utf-8")
 
     assert curate_demo_slow_response(warehouse, truth) is None
+
+
+def test_a_decision_that_cannot_be_applied_is_not_recorded(tmp_path: Path) -> None:
+    warehouse, _ = demo_warehouse(tmp_path)
+
+    with pytest.raises(ValueError, match="a split makes 2 to"):
+        record_and_apply(warehouse, "split", [1], {"parts": 99}, author="lead")
+
+    with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
+        assert curation_events(workspace) == []
+    record_and_apply(warehouse, "rename", [1], {"label": "Chat waits"}, author="lead")
+    with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
+        assert [e.action for e in curation_events(workspace)] == ["rename"]
