@@ -171,6 +171,48 @@ def apply_event(
 def _merge(
     writer: duckdb.DuckDBPyConnection, version: int, cause: int, into: int, at: datetime
 ) -> None:
+    # Keywords and languages of the merged cause describe both: the two lists are combined,
+    # each weighted by its documents (the texts are not read again: a merge stays cheap to
+    # replay after every refit).
+    rows = {
+        int(root_cause_id): (
+            int(count),
+            list(words or []),
+            dict(by_language or {}),
+            dict(languages or {}),
+        )
+        for root_cause_id, count, words, by_language, languages in writer.execute(
+            "select root_cause_id, document_count, keywords, keywords_by_language, languages "
+            "from topics.root_causes where model_version = $v and root_cause_id in ($a, $b)",
+            {"v": version, "a": into, "b": cause},
+        ).fetchall()
+    }
+    kept, gone = rows[into], rows[cause]
+    languages = Counter(kept[3]) + Counter(gone[3])
+    by_language = {
+        language: merged_keywords(
+            [(kept[2].get(language, []), kept[3].get(language, 0)),
+             (gone[2].get(language, []), gone[3].get(language, 0))]
+        )
+        for language in sorted(set(kept[2]) | set(gone[2]))
+    }  # fmt: skip
+    writer.execute(
+        """
+        update topics.root_causes set
+            keywords = $keywords,
+            keywords_by_language = map($keyword_languages::varchar[], $keyword_lists::varchar[][]),
+            languages = map($languages::varchar[], $language_counts::integer[])
+        where model_version = $v and root_cause_id = $into
+        """,
+        {
+            "keywords": merged_keywords([(kept[1], kept[0]), (gone[1], gone[0])]),
+            **_keyword_map(by_language),
+            "languages": [language for language, _ in languages.most_common()],
+            "language_counts": [count for _, count in languages.most_common()],
+            "v": version,
+            "into": into,
+        },
+    )
     writer.execute(
         """
         update topics.document_root_causes
@@ -196,6 +238,21 @@ def _merge(
         "where model_version = $v and root_cause_id = $id",
         {"v": version, "id": cause},
     )
+
+
+def merged_keywords(lists: Sequence[tuple[Sequence[str], int]]) -> list[str]:
+    """Keyword lists of merged root causes as one, each weighted by its documents.
+
+    A word scores its list's weight times how high it ranks there (1 for the first of ten,
+    0.1 for the last), summed over the lists; the result is as long as the longest list.
+    """
+    scores: dict[str, float] = {}
+    for words, weight in lists:
+        for rank, word in enumerate(words):
+            scores[word] = scores.get(word, 0.0) + weight * (len(words) - rank) / len(words)
+    order = {word: index for index, word in enumerate(scores)}  # ties: first seen first
+    longest = max((len(words) for words, _ in lists), default=0)
+    return sorted(scores, key=lambda word: (-scores[word], order[word]))[:longest]
 
 
 def _split(

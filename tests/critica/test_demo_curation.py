@@ -9,7 +9,7 @@ import pytest
 
 from critica.improvement_cli import curate_demo_slow_response
 from tests.warehouse.root_cause_desk import RootCauseDesk
-from topics.curation import record_and_apply
+from topics.curation import merged_keywords, record_and_apply
 from warehouse.store import WarehouseLocation, open_for_reading, open_for_writing
 from warehouse.workspace import curation_events, open_workspace
 
@@ -21,6 +21,13 @@ WRITTEN: dict[int, list[str]] = {
     4: ["slow_first_response"] * 4,  # unanswered e-mail
 }
 
+KEYWORDS: dict[int, list[str]] = {
+    1: ["chat", "waiting"],
+    2: ["queue", "phone"],
+    3: ["invoice", "charged"],
+    4: ["email", "unanswered"],
+}
+
 
 def demo_warehouse(folder: Path) -> tuple[Path, Path]:
     """A fitted warehouse with the four causes above and the generator's truth file."""
@@ -30,7 +37,16 @@ def demo_warehouse(folder: Path) -> tuple[Path, Path]:
         desk = RootCauseDesk(con)
         desk.model_version(1, is_current=True)
         for root_cause_id, written in WRITTEN.items():
-            desk.root_cause(root_cause_id, f"cause {root_cause_id}")
+            desk.root_cause(
+                root_cause_id,
+                f"cause {root_cause_id}",
+                keywords_by_language={"en": KEYWORDS[root_cause_id]},
+            )
+            con.execute(
+                "update topics.root_causes set document_count = $n, languages = map(['en'], [$n]) "
+                "where root_cause_id = $id",
+                {"n": len(written), "id": root_cause_id},
+            )
             for number, cause in enumerate(written):
                 ticket_id = f"{root_cause_id}{number:02d}"
                 desk.complaint(ticket_id, "2025-03-03 09:00", root_cause_id)
@@ -71,6 +87,19 @@ def test_the_slow_response_causes_are_merged_into_the_largest_and_named(tmp_path
         4: "merged:cause 4",
     }
     assert documents == {1: 7 + 5 + 4, 3: 7}
+    # the merged cause's keywords describe its pieces, each weighted by its complaints:
+    # 4 into 1 gives chat 7, email 4, waiting 3.5, unanswered 2; then 2 (5) into that (11)
+    reader = open_for_reading(warehouse)
+    try:
+        keywords, by_language, languages = reader.execute(
+            "select keywords, keywords_by_language, languages from topics.root_causes "
+            "where root_cause_id = 1"
+        ).fetchone() or (None, None, None)
+    finally:
+        reader.close()
+    assert keywords == ["chat", "email"]
+    assert by_language == {"en": ["chat", "email"]}
+    assert languages == {"en": 16}
     # recorded as curation decisions, so a refit applies them again
     with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
         decisions = [(e.action, e.root_cause_id, e.payload) for e in curation_events(workspace)]
@@ -101,3 +130,9 @@ def test_a_decision_that_cannot_be_applied_is_not_recorded(tmp_path: Path) -> No
     record_and_apply(warehouse, "rename", [1], {"label": "Chat waits"}, author="lead")
     with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
         assert [e.action for e in curation_events(workspace)] == ["rename"]
+
+
+def test_merged_keyword_lists_weigh_each_list_by_its_documents() -> None:
+    # a 10, b 6.7, c 3.3 + 30, d 20, e 10 (a before e: seen first)
+    assert merged_keywords([(["a", "b", "c"], 10), (["c", "d", "e"], 30)]) == ["c", "d", "a"]
+    assert merged_keywords([([], 5), (["x"], 0)]) == ["x"]
