@@ -251,9 +251,17 @@ def _warn_if_outliers_rise(warehouse: Path) -> None:
 
 
 @topics_app.command()
-def show(context: typer.Context) -> None:
+def show(
+    context: typer.Context,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Also the merged, excluded and split-off root causes, with their status."
+        ),
+    ] = False,
+) -> None:
     """List the current root causes."""
-    _print_root_causes(_warehouse(context))
+    _print_root_causes(_warehouse(context), every=every)
 
 
 @topics_app.command()
@@ -406,25 +414,32 @@ def _action(name: str) -> CurationAction:
     return actions[name]
 
 
-def _print_root_causes(warehouse: Path) -> None:
+def _print_root_causes(warehouse: Path, *, every: bool = False) -> None:
+    from warehouse.queries.root_causes import model_root_causes
+
     with open_for_reading(warehouse) as reader:
-        frame = reader.execute(
-            """
-            select r.root_cause_id, coalesce(r.curated_label, r.label) as label, r.status,
-                r.document_count, array_to_string(r.keywords[1:6], ', ') as keywords,
-                map_keys(r.languages) as languages
-            from topics.root_causes as r
-            join topics.model_versions as m using (model_version)
-            where m.is_current
-            order by r.document_count desc
-            """
-        ).df()
+        frame = model_root_causes(reader)
+    hidden = 0 if every else int((frame["status"] != "active").sum())
+    if not every:
+        frame = frame[frame["status"] == "active"]
     table = Table(title="Root causes (current model)")
-    for column in frame.columns:
-        table.add_column(str(column))
-    for row in frame.itertuples(index=False):
-        table.add_row(*[", ".join(v) if isinstance(v, list) else str(v) for v in row])
+    for column in ("root_cause_id", "label", *(["status"] if every else []), "documents"):
+        table.add_column(column, justify="right" if column == "documents" else "left")
+    table.add_column("keywords")
+    table.add_column("languages")
+    for row in frame.to_dict("records"):
+        languages = sorted(dict(row["languages"] or {}).items(), key=lambda item: -int(item[1]))
+        table.add_row(
+            str(row["root_cause_id"]),
+            str(row["root_cause_label"]),
+            *([str(row["status"])] if every else []),
+            f"{int(row['count_documents']):,}",
+            ", ".join(str(word) for word in list(row["keywords"])[:6]),
+            ", ".join(f"{language} {int(count):,}" for language, count in languages),
+        )
     console.print(table)
+    if hidden:
+        console.print(f"{hidden} merged, excluded or split-off root causes not listed (--all).")
 
 
 # Above this many texts to embed, e5 takes minutes on a small CPU: point to the fast mode.

@@ -6,13 +6,16 @@ import csv
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from critica.cli import app
 from critica.improvement_cli import curate_demo_slow_response
 from tests.warehouse.root_cause_desk import RootCauseDesk
 from topics.curation import merged_keywords, record_and_apply
 from warehouse.store import WarehouseLocation, open_for_reading, open_for_writing
 from warehouse.workspace import curation_events, open_workspace
 
+WIDE = {"COLUMNS": "200"}
 # root cause -> the generator's cause of each of its complaints
 WRITTEN: dict[int, list[str]] = {
     1: ["slow_first_response"] * 6 + ["billing_error"],  # chat waits
@@ -136,3 +139,19 @@ def test_merged_keyword_lists_weigh_each_list_by_its_documents() -> None:
     # a 10, b 6.7, c 3.3 + 30, d 20, e 10 (a before e: seen first)
     assert merged_keywords([(["a", "b", "c"], 10), (["c", "d", "e"], 30)]) == ["c", "d", "a"]
     assert merged_keywords([([], 5), (["x"], 0)]) == ["x"]
+
+
+def test_topics_show_lists_the_shown_causes_and_all_of_them_with_all(tmp_path: Path) -> None:
+    warehouse, truth = demo_warehouse(tmp_path)
+    curate_demo_slow_response(warehouse, truth)
+    runner = CliRunner()
+
+    shown = runner.invoke(app, ["--warehouse", str(warehouse), "topics", "show"], env=WIDE)
+    every = runner.invoke(app, ["--warehouse", str(warehouse), "topics", "show", "--all"], env=WIDE)
+
+    assert shown.exit_code == 0, shown.output
+    assert "Slow first response" in shown.output and "en 16" in shown.output
+    assert "cause 3" in shown.output and "cause 2" not in shown.output
+    assert "2 merged, excluded or split-off root causes not listed (--all)." in shown.output
+    assert every.exit_code == 0, every.output
+    assert "cause 2" in every.output and "merged" in every.output

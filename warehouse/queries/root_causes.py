@@ -79,6 +79,7 @@ def _query(file_name: str) -> str:
 
 
 _DOCUMENTS_SQL: Final = _query("root_cause_documents.sql")
+MODEL_ROOT_CAUSES_SQL: Final = _query("model_root_causes.sql")
 
 
 class Scope(TypedDict, total=False):
@@ -173,6 +174,20 @@ def current_root_causes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ``model_version``; the largest first. Empty before the first fit.
     """
     return con.execute(CURRENT_ROOT_CAUSES_SQL).df()
+
+
+def model_root_causes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every root cause of the current model, merged and excluded ones included.
+
+    Args:
+        con: A warehouse connection (read-only is enough).
+
+    Returns:
+        ``root_cause_id``, ``root_cause_label`` (curated, else automatic), ``status``,
+        ``count_documents`` (0 once merged), ``keywords``, ``languages`` (documents per
+        language); active ones first, the largest first. Empty before the first fit.
+    """
+    return con.execute(MODEL_ROOT_CAUSES_SQL).df()
 
 
 def root_cause_kpis(
