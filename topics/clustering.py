@@ -272,19 +272,21 @@ def describe_topics(
     topic's documents in one language (per language), so both follow one rule.
     """
     outlier = model_topics == OUTLIER
+    counts = model.vectorizer_model.transform(texts)  # once, for both kinds of keywords
+    words = list(model.vectorizer_model.get_feature_names_out())
     # A whole topic speaks several languages: a word of one is used by a fraction of its
     # documents, so the overall list asks two documents and no share (a share ranked "month"
     # and product names above "fattura" and "facture").
     overall = class_keywords(
-        model.vectorizer_model,
-        texts,
+        counts,
+        words,
         [None if out else int(topic) for topic, out in zip(model_topics, outlier, strict=True)],
         top_n_words,
         share=0.0,
     )
     by_language = class_keywords(
-        model.vectorizer_model,
-        texts,
+        counts,
+        words,
         [
             None if out else (int(topic), language)
             for topic, language, out in zip(model_topics, languages, outlier, strict=True)
@@ -294,7 +296,7 @@ def describe_topics(
     descriptions: list[TopicDescription] = []
     for topic, centroid in sorted(centroids.items()):
         members = np.flatnonzero(model_topics == topic)
-        words = overall.get(topic, [])
+        topic_words = overall.get(topic, [])
         language_counts = Counter(languages[int(i)] for i in members)
         per_language = {
             language: keywords
@@ -306,8 +308,8 @@ def describe_topics(
         descriptions.append(
             TopicDescription(
                 model_topic=topic,
-                label=_label(words, per_language, language_counts),
-                keywords=words,
+                label=_label(topic_words, per_language, language_counts),
+                keywords=topic_words,
                 keywords_by_language=per_language,
                 languages=dict(language_counts.most_common()),
                 representative_positions=_representatives(

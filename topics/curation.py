@@ -28,7 +28,7 @@ from topics.documents import DEFAULT_MAX_CHARACTERS, read_documents
 from topics.embedding import Vectors, is_student_model, normalised
 from topics.fast_mode import load_student
 from topics.identity import LineageEvent, record_lineage
-from topics.keywords import MIN_KEYWORD_DOCUMENTS, keyword_document_floor
+from topics.keywords import MIN_KEYWORD_DOCUMENTS, ranked_by_support
 from topics.model import UNKNOWN_LANGUAGE, LanguageCentres, build_vectorizer
 from warehouse.store import WarehouseLocation, open_for_writing
 from warehouse.workspace import (
@@ -635,7 +635,6 @@ def part_keywords(
         with np.errstate(divide="ignore", invalid="ignore"):
             score = np.where(using >= MIN_KEYWORD_DOCUMENTS, share * np.log(share / overall), 0.0)
         # the fit's keyword rule: words enough of the part's complaints use come first
-        tier = np.where(score > 0, np.where(using >= keyword_document_floor(int(size)), 0, 1), 2)
-        ranked = np.lexsort((-score, tier))[:KEYWORDS_PER_PART]
-        keywords.append([str(words[i]) for i in ranked if score[i] > 0])
+        ranked = ranked_by_support(score, using, int(size), KEYWORDS_PER_PART)
+        keywords.append([str(words[i]) for i in ranked])
     return keywords

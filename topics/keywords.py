@@ -15,9 +15,9 @@ from collections.abc import Hashable, Sequence
 from typing import Final, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from bertopic.vectorizers import ClassTfidfTransformer
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
 
 #: A keyword is used by at least this many of its class's documents...
 MIN_KEYWORD_DOCUMENTS: Final = 2
@@ -32,9 +32,30 @@ def keyword_document_floor(class_documents: int, share: float = MIN_KEYWORD_DOCU
     return max(MIN_KEYWORD_DOCUMENTS, math.ceil(share * class_documents))
 
 
+def ranked_by_support(
+    scores: npt.NDArray[np.float64],
+    documents_using: npt.NDArray[np.int64],
+    class_documents: int,
+    top_n_words: int,
+    share: float = MIN_KEYWORD_DOCUMENT_SHARE,
+) -> list[int]:
+    """Positions of a class's best keywords: the words with a positive score, best first.
+
+    Words enough of the class's documents use (:func:`keyword_document_floor`) come first, then
+    words two use, then the rest, each by score: a small class whose documents share few words
+    still gets keywords, the best supported first.
+    """
+    floor = keyword_document_floor(class_documents, share)
+    support = np.where(
+        documents_using >= floor, 0, np.where(documents_using >= MIN_KEYWORD_DOCUMENTS, 1, 2)
+    )
+    tier = np.where(scores > 0, support, 3)
+    return [int(i) for i in np.lexsort((-scores, tier))[:top_n_words] if scores[i] > 0]
+
+
 def class_keywords(
-    vectorizer: CountVectorizer,
-    texts: Sequence[str],
+    counts: sparse.spmatrix,
+    words: Sequence[str],
     classes: Sequence[ClassKey | None],
     top_n_words: int,
     share: float = MIN_KEYWORD_DOCUMENT_SHARE,
@@ -42,8 +63,9 @@ def class_keywords(
     """The ``top_n_words`` c-TF-IDF keywords of each class, best first.
 
     Args:
-        vectorizer: A fitted vectorizer (its vocabulary and stop words are the keywords').
-        texts: The documents.
+        counts: Word counts of the documents (a fitted vectorizer's ``transform``; its
+            vocabulary and stop words are the keywords').
+        words: The vectorizer's words, in the columns' order.
         classes: Each document's class; None leaves a document out (an outlier).
         top_n_words: Keywords per class at most (fewer when the class uses fewer words).
         share: The share of a class's documents that must use a word for it to rank first
@@ -63,9 +85,9 @@ def class_keywords(
     membership = sparse.csr_matrix(
         (np.ones(len(kept)), (rows, np.arange(len(kept)))), shape=(len(keys), len(kept))
     )
-    counts = sparse.csr_matrix(vectorizer.transform([texts[position] for position in kept]))
-    per_class = sparse.csr_matrix(membership @ counts)  # word counts per class
-    users = counts.copy()
+    kept_counts = sparse.csr_matrix(counts)[kept]
+    per_class = sparse.csr_matrix(membership @ kept_counts)  # word counts per class
+    users = kept_counts.copy()
     users.data[:] = 1
     documents_using = sparse.csr_matrix(membership @ users)  # documents using each word, per class
     class_sizes = np.bincount(rows, minlength=len(keys))
@@ -76,16 +98,13 @@ def class_keywords(
     weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_class[:, used])
     dense = np.asarray(sparse.csr_matrix(weights).todense())
     using = np.asarray(documents_using[:, used].todense())
-    words = vectorizer.get_feature_names_out()[used]
-    result: dict[ClassKey, list[str]] = {}
-    for row, key in enumerate(keys):
-        # Words enough documents use come first, then words two use, then the rest: a small
-        # class whose documents share few words still gets keywords, the best supported first.
-        tier = np.where(
-            using[row] >= keyword_document_floor(int(class_sizes[row]), share),
-            0,
-            np.where(using[row] >= MIN_KEYWORD_DOCUMENTS, 1, 2),
-        )
-        ranked = np.lexsort((-dense[row], tier))[:top_n_words]
-        result[key] = [str(words[i]) for i in ranked if dense[row, i] > 0]
-    return result
+    used_words = np.asarray(words)[used]
+    return {
+        key: [
+            str(used_words[i])
+            for i in ranked_by_support(
+                dense[row], using[row], int(class_sizes[row]), top_n_words, share
+            )
+        ]
+        for row, key in enumerate(keys)
+    }

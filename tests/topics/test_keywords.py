@@ -42,7 +42,9 @@ COURIER = [
 
 def keywords_of(texts: list[str], classes: Sequence[str | None]) -> dict[str, list[str]]:
     """The keywords of each class, with the product's vectorizer fitted on the texts."""
-    return class_keywords(build_vectorizer().fit(texts), texts, classes, top_n_words=10)
+    vectorizer = build_vectorizer().fit(texts)
+    counts = vectorizer.transform(texts)
+    return class_keywords(counts, vectorizer.get_feature_names_out(), classes, top_n_words=10)
 
 
 def test_a_word_one_complaint_uses_ranks_after_every_word_several_use() -> None:
