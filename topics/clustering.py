@@ -8,7 +8,7 @@ centre when similar enough; documents outside the clustered sample are placed by
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -89,6 +89,10 @@ class ClusteredDocuments:
     )
     #: Below this similarity to every clustered document, the centre rule places a document.
     neighbour_floor: float = 0.0
+    #: Each document's cosine with its topic's centre (NaN for outliers): how typical it is.
+    centre_similarities: npt.NDArray[np.float64] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.float64)
+    )
 
     def clustered_neighbours(self) -> ClusteredNeighbours:
         """The clustered documents as references for placing others.
@@ -231,6 +235,7 @@ def cluster_documents(
         clustered,
         members,
         floor,
+        centre_similarities(centred, model_topics, centroids),
     )
 
 
@@ -255,6 +260,22 @@ def topic_centroids(centred: Vectors, model_topics: npt.NDArray[np.int64]) -> di
         for topic in np.unique(model_topics)
         if topic != OUTLIER
     }
+
+
+def centre_similarities(
+    centred: Vectors, causes: npt.NDArray[np.int64], centroids: Mapping[int, Vectors]
+) -> npt.NDArray[np.float64]:
+    """Each document's cosine with the centre of its root cause; NaN without one.
+
+    The centres are normalised and the vectors centred and normalised, so the dot product is
+    the cosine.
+    """
+    similarities = np.full(len(causes), np.nan, dtype=np.float64)
+    for cause, centroid in centroids.items():
+        positions = np.flatnonzero(causes == cause)
+        if len(positions):
+            similarities[positions] = centred[positions] @ centroid
+    return similarities
 
 
 def describe_topics(

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import duckdb
 import numpy as np
@@ -157,7 +157,7 @@ def apply_event(
                 f"merge #{event.event_id}: target missing",
             )
             return f"#{event.event_id} merge {cause} into {into}: skipped"
-        _merge(writer, version, cause, into, at)
+        _merge(writer, warehouse, version, cause, into, at)
         _lineage(writer, at, version, cause, "merged", (into,), f"curation event #{event.event_id}")
         return f"#{event.event_id} merged {cause} into {into}"
     parts = int(str(event.payload.get("parts", 2)))
@@ -169,11 +169,16 @@ def apply_event(
 
 
 def _merge(
-    writer: duckdb.DuckDBPyConnection, version: int, cause: int, into: int, at: datetime
+    writer: duckdb.DuckDBPyConnection,
+    warehouse: Path,
+    version: int,
+    cause: int,
+    into: int,
+    at: datetime,
 ) -> None:
     # Keywords and languages of the merged cause describe both: the two lists are combined,
-    # each weighted by its documents (the texts are not read again: a merge stays cheap to
-    # replay after every refit).
+    # each weighted by its documents (no keyword counting over the texts again: a merge
+    # stays cheap to replay after every refit).
     rows = {
         int(root_cause_id): (
             int(count),
@@ -238,6 +243,47 @@ def _merge(
         "where model_version = $v and root_cause_id = $id",
         {"v": version, "id": cause},
     )
+    _recentre(writer, warehouse, version, into)
+
+
+def _recentre(writer: duckdb.DuckDBPyConnection, warehouse: Path, version: int, cause: int) -> None:
+    """The root cause's centre and its documents' similarity to it, from its documents now.
+
+    After a merge the centre lies between the two causes' (the target's alone would make the
+    merge offers and the split preview compare with half the cause, and list its complaints by
+    how typical they are of the half they came from).
+    """
+    documents = cause_documents(writer, warehouse, version, cause)
+    if not documents.document_ids:
+        return  # vectors no longer at hand: the centre stays the one the fit gave
+    centroid = normalised(documents.vectors.mean(axis=0, keepdims=True))[0]
+    writer.execute(
+        "update topics.root_causes set centroid = $centroid "
+        "where model_version = $v and root_cause_id = $id",
+        {"centroid": centroid.tolist(), "v": version, "id": cause},
+    )
+    _set_centre_similarities(writer, version, documents.document_ids, documents.vectors @ centroid)
+
+
+def _set_centre_similarities(
+    writer: duckdb.DuckDBPyConnection,
+    version: int,
+    document_ids: Sequence[str],
+    similarities: npt.NDArray[np.floating[Any]],
+) -> None:
+    """Store each document's similarity to the centre of the root cause it is now under."""
+    writer.execute(
+        """
+        update topics.document_root_causes as d set centre_similarity = s.similarity
+        from (select unnest($ids) as document_id, unnest($similarities) as similarity) as s
+        where d.model_version = $v and d.document_id = s.document_id
+        """,
+        {
+            "ids": list(document_ids),
+            "similarities": [float(v) for v in similarities],
+            "v": version,
+        },
+    )
 
 
 def merged_keywords(lists: Sequence[tuple[Sequence[str], int]]) -> list[str]:
@@ -280,6 +326,7 @@ def _split(
     by_language = _part_keywords_by_language(cause_docs.texts, cause_docs.languages, labels, order)
     for position, (part, new_id) in enumerate(zip(order[1:], new_ids, strict=True), start=1):
         members, representatives, centroid = _part(ids, vectors, labels == part)
+        _set_centre_similarities(writer, version, members, vectors[labels == part] @ centroid)
         writer.execute(
             """
             insert into topics.root_causes
@@ -317,6 +364,7 @@ def _split(
             {"new_id": new_id, "at": at, "v": version, "members": members},
         )
     members, representatives, centroid = _part(ids, vectors, labels == order[0])
+    _set_centre_similarities(writer, version, members, vectors[labels == order[0]] @ centroid)
     writer.execute(
         """
         update topics.root_causes set document_count = $n, centroid = $centroid,
@@ -469,7 +517,12 @@ def cause_documents(
         ).fetchall()
     ]
     max_characters = int(json.loads(parameters).get("max_characters", DEFAULT_MAX_CHARACTERS))
-    documents = read_documents(connection, source, max_characters=max_characters)  # type: ignore[arg-type]
+    documents = read_documents(
+        connection,
+        source,  # type: ignore[arg-type]
+        of_root_cause=(version, cause),
+        max_characters=max_characters,
+    )
     documents = documents[documents["document_id"].isin(members)].reset_index(drop=True)
     folder = warehouse.parent / model_path
     if is_student_model(embedding_model):
@@ -480,17 +533,18 @@ def cause_documents(
         cached = dict(
             connection.execute(
                 """
-                select d.document_id, e.vector
+                select d.document_id, any_value(e.vector) as vector
                 from topics.document_root_causes as d
-                join (
-                    select text_hash, any_value(vector) as vector
-                    from topics.embeddings where embedding_model = $model group by all
-                ) as e on e.text_hash = d.text_hash
+                join topics.embeddings as e
+                    on e.text_hash = d.text_hash and e.embedding_model = $model
                 where d.model_version = $v and d.root_cause_id = $id
+                group by d.document_id
                 """,
                 {"v": version, "id": cause, "model": embedding_model},
             ).fetchall()
         )
+        if not cached:  # vectors no longer cached (or never: a model written by hand)
+            return empty
         documents = documents[documents["document_id"].isin(cached)].reset_index(drop=True)
         vectors = np.asarray(
             [cached[document_id] for document_id in documents["document_id"]], np.float32

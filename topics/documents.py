@@ -50,6 +50,10 @@ where ($start is null or occurred_at >= $start) and ($end is null or occurred_at
     and ($model_version is null or document_id not in (
         select document_id from topics.document_root_causes where model_version = $model_version
     ))
+    and ($cause_version is null or document_id in (
+        select document_id from topics.document_root_causes
+        where model_version = $cause_version and root_cause_id = $root_cause_id
+    ))
 order by document_id
 """
 
@@ -61,6 +65,7 @@ def read_documents(
     window_start: datetime | None = None,
     window_end: datetime | None = None,
     unassigned_in_version: int | None = None,
+    of_root_cause: tuple[int, int] | None = None,
     max_characters: int = DEFAULT_MAX_CHARACTERS,
 ) -> pd.DataFrame:
     """Documents to cluster or assign, ordered by id (so a run is reproducible).
@@ -71,6 +76,7 @@ def read_documents(
         window_start: First instant (UTC, inclusive) of ticket creation / survey answer.
         window_end: End of the window (UTC, exclusive).
         unassigned_in_version: Keep only documents without an assignment in this model version.
+        of_root_cause: Keep only the documents of this root cause: (model version, root cause id).
         max_characters: Texts are cut to this length.
 
     Returns:
@@ -92,5 +98,7 @@ def read_documents(
             "start": window_start,
             "end": window_end,
             "model_version": unassigned_in_version,
+            "cause_version": None if of_root_cause is None else of_root_cause[0],
+            "root_cause_id": None if of_root_cause is None else of_root_cause[1],
         },
     ).df()

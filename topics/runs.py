@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from topics.clustering import ClusteredDocuments, cluster_documents
+from topics.clustering import ClusteredDocuments, centre_similarities, cluster_documents
 from topics.curation import apply_curation, merge_targets
 from topics.documents import DocumentSource, read_documents
 from topics.embedding import (
@@ -322,6 +322,9 @@ def assign_root_causes(
             [None if cause == OUTLIER else int(cause) for cause in said], dtype="Int64"
         ),
         probability=placement.scores,
+        # against the centre of the root cause it is shown under (a merged cause's is the
+        # whole cause's since the merge), as the fit and curation measure it
+        centre_similarity=centre_similarities(centred, placed, centroids),
         assigned_by="assign",
         text_hash=[text_hash(text) for text in documents["text"]],
     )
@@ -549,6 +552,7 @@ def _write_version(
             dtype="Int64",
         ),
         probability=clustered.probabilities,
+        centre_similarity=clustered.centre_similarities,
         assigned_by=clustered.assigned_by,
         text_hash=[text_hash(text) for text in documents["text"]],
     )
@@ -584,6 +588,10 @@ def _insert_assignments(
             "probability": pa.array([float(v) for v in assignments["probability"]], pa.float64()),
             "assigned_by": [str(v) for v in assignments["assigned_by"]],
             "assigned_at": pa.array([at] * len(assignments), pa.timestamp("us")),
+            "centre_similarity": pa.array(
+                [None if np.isnan(v) else float(v) for v in assignments["centre_similarity"]],
+                pa.float64(),
+            ),
         }
     )
     writer.register("critica_new_assignments", table)
@@ -595,7 +603,9 @@ def _insert_assignments(
         """,
         {"v": version},
     )
-    writer.execute("insert into topics.document_root_causes select * from critica_new_assignments")
+    writer.execute(
+        "insert into topics.document_root_causes by name select * from critica_new_assignments"
+    )
     writer.unregister("critica_new_assignments")
 
 

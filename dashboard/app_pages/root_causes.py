@@ -222,7 +222,15 @@ with tickets_tab:
     downloadable_table(
         tickets.drop(columns=["count_tickets"]),
         name=f"Tickets of root cause {root_cause_id}",
-        column_config={"created_at": st.column_config.DatetimeColumn("Created (UTC)")},
+        column_config={
+            "created_at": st.column_config.DatetimeColumn("Created (UTC)"),
+            "centre_similarity": st.column_config.NumberColumn(
+                "Typical of the cause",
+                format="%.2f",
+                help="Similarity to the root cause's centre (cosine, up to 1): how much this "
+                "complaint reads like the root cause's other complaints.",
+            ),
+        },
     )
 
 with curate_tab:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -207,6 +208,77 @@ def test_renames_merges_and_exclusions_survive_a_refit(
     assert result.kept_id_share == 1.0
 
 
+def centre_similarities(warehouse: Path, version: int = 1) -> pd.DataFrame:
+    with closing(open_for_reading(warehouse)) as reader:
+        return reader.execute(
+            "select document_id, root_cause_id, centre_similarity "
+            "from topics.document_root_causes where model_version = $v order by document_id",
+            {"v": version},
+        ).df()
+
+
+def stored_centroid(warehouse: Path, cause: int, version: int = 1) -> npt.NDArray[np.float64]:
+    with closing(open_for_reading(warehouse)) as reader:
+        row = reader.execute(
+            "select centroid from topics.root_causes where model_version = $v "
+            "and root_cause_id = $id",
+            {"v": version, "id": cause},
+        ).fetchone()
+    assert row is not None
+    return np.asarray(row[0], dtype=np.float64)
+
+
+def assert_similarities_to_the_centre(warehouse: Path, cause: int) -> None:
+    """The stored similarities of a cause's documents are their cosines with its centre."""
+    with closing(open_for_reading(warehouse)) as reader:
+        documents = cause_documents(reader, warehouse, 1, cause)
+    stored = centre_similarities(warehouse).set_index("document_id")["centre_similarity"]
+    expected = documents.vectors @ stored_centroid(warehouse, cause)
+    np.testing.assert_allclose(
+        stored.loc[documents.document_ids].to_numpy(dtype=np.float64), expected, atol=1e-5
+    )
+
+
+def test_each_complaint_records_how_typical_it_is_of_its_root_cause_and_a_merge_recentres(
+    desk: Path, embedder: SentenceAwareEmbedder
+) -> None:
+    fitted = centre_similarities(desk)
+    # outliers have no centre to be near; every other complaint has a cosine
+    assert fitted["centre_similarity"].isna().eq(fitted["root_cause_id"].isna()).all()
+    causes = root_causes(desk).sort_values("document_count")
+    smallest, largest = (int(c) for c in causes["root_cause_id"].iloc[[0, -1]])
+    assert_similarities_to_the_centre(desk, largest)
+
+    with open_workspace(WarehouseLocation(desk).workspace_path) as workspace:
+        event_id = record_curation_event(
+            workspace, author="ana", action="merge", root_cause_id=smallest,
+            payload={"into": largest},
+        )  # fmt: skip
+        event = next(e for e in curation_events(workspace) if e.event_id == event_id)
+    with open_for_writing(desk) as writer:
+        apply_event(writer, desk, 1, event, datetime(2026, 12, 5))
+
+    # the merged cause's centre is now its whole set of complaints', between the two
+    with closing(open_for_reading(desk)) as reader:
+        merged = cause_documents(reader, desk, 1, largest)
+    assert len(merged.document_ids) == int(causes["document_count"].iloc[[0, -1]].sum())
+    np.testing.assert_allclose(
+        stored_centroid(desk, largest),
+        normalised(merged.vectors.mean(axis=0, keepdims=True))[0],
+        atol=1e-5,
+    )
+    assert_similarities_to_the_centre(desk, largest)
+
+    insert_tickets(desk, complaints(seed=99, count=2, first_id=5000))
+    assign_root_causes(desk, embedder)
+    placed = centre_similarities(desk)
+    placed = placed[placed["document_id"].str.split(":").str[-1].astype(int) >= 5000]
+    assert (
+        len(placed) and placed["centre_similarity"].isna().eq(placed["root_cause_id"].isna()).all()
+    )
+    assert placed["centre_similarity"].dropna().between(-1, 1).all()
+
+
 def _copy_desk(desk: Path, folder: Path) -> Path:
     folder.mkdir()
     for item in desk.parent.iterdir():
@@ -285,6 +357,8 @@ def test_complaints_like_each_part_of_a_split_join_that_part(
     parts = assignments(desk)
     parts = parts[parts["root_cause_id"].notna()]
     (new_part,) = set(root_causes(desk).query("origin == 'split'")["root_cause_id"])
+    for part in (largest, new_part):  # how typical each complaint is of its own part
+        assert_similarities_to_the_centre(desk, int(part))
     # the same complaints loaded again, under new ticket ids: each should find its own part
     members = desk_tickets.merge(parts, on="ticket_id")
     members = members[members["root_cause_id"].isin([largest, new_part])]

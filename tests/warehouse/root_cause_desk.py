@@ -78,6 +78,7 @@ class RootCauseDesk(KpiWarehouse):
         *,
         version: int = 1,
         probability: float = 0.9,
+        centre_similarity: float | None = None,
     ) -> None:
         """One document's root cause under a model version (None: an outlier)."""
         self._assign_all(
@@ -89,6 +90,7 @@ class RootCauseDesk(KpiWarehouse):
                     "record_id": [record_id],
                     "root_cause_id": pd.array([root_cause_id], dtype="Int32"),
                     "probability": [probability],
+                    "centre_similarity": pd.array([centre_similarity], dtype="Float64"),
                 }
             )
         )
@@ -100,12 +102,20 @@ class RootCauseDesk(KpiWarehouse):
         root_cause_id: int | None,
         *,
         probability: float = 0.9,
+        centre_similarity: float | None = None,
         **columns: object,
     ) -> None:
         """A complaint ticket and its assignment under the current model (version 1)."""
         texts = {"subject": f"Complaint {ticket_id}", "description": "It went wrong."}
         self.ticket(ticket_id, created_at, **(texts | {"is_complaint": True} | columns))
-        self.assign("ticket", "zendesk", ticket_id, root_cause_id, probability=probability)
+        self.assign(
+            "ticket",
+            "zendesk",
+            ticket_id,
+            root_cause_id,
+            probability=probability,
+            centre_similarity=centre_similarity,
+        )
 
     def comment(
         self, response_id: str, answered_at: str, root_cause_id: int | None, **columns: object

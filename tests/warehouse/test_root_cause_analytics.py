@@ -774,6 +774,32 @@ def test_representative_complaints_come_in_the_models_order_then_by_probability(
     assert not complaints.iloc[0]["is_right_to_left"]
 
 
+def test_after_the_models_picks_the_most_typical_complaints_come_first(
+    desk: RootCauseDesk,
+) -> None:
+    # probability means different things per assignment (HDBSCAN membership, a vote share, a
+    # cosine): the similarity to the root cause's centre orders them, probability breaks ties
+    add_march_desk(desk)
+    desk.complaint("t1", "2025-03-11 09:00", 1, probability=1.0, centre_similarity=0.41)
+    desk.complaint("t2", "2025-03-12 09:00", 1, probability=0.3, centre_similarity=0.87)
+    desk.complaint("t3", "2025-03-13 09:00", 1, probability=0.6, centre_similarity=0.87)
+
+    complaints = representative_complaints(desk.con, 1)
+
+    assert complaints["document_id"].tolist() == [
+        "ticket:zendesk:a2",  # the model's own pick
+        "ticket:zendesk:t3",
+        "ticket:zendesk:t2",
+        "ticket:zendesk:t1",
+        "ticket:zendesk:a1",  # recorded before similarities were: last
+    ]
+    assert complaints["centre_similarity"].iloc[1] == pytest.approx(0.87)
+    tickets = root_cause_tickets(desk.con, 1)
+    assert dict(zip(tickets["ticket_id"], tickets["centre_similarity"], strict=True))["t1"] == (
+        pytest.approx(0.41)
+    )
+
+
 def test_keywords_come_per_language_in_rank_order(desk: RootCauseDesk) -> None:
     keywords = root_cause_keywords(desk.con, 1)
 

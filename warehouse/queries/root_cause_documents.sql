@@ -12,6 +12,7 @@ current_documents as (
         documents.source_system,
         documents.record_id,
         documents.probability,
+        documents.centre_similarity,
         case
             when causes.status not in ('merged', 'excluded') then documents.root_cause_id
         end as root_cause_id,

@@ -13,7 +13,7 @@ root_cause_tickets as (
         tickets.team,
         tickets.agent,
         tickets.language,
-        documents.probability,
+        documents.centre_similarity,
         count(*) over () as count_tickets
     from documents
     join core.tickets as tickets

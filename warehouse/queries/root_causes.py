@@ -706,7 +706,9 @@ def representative_complaints(
     Returns:
         ``document_id``, ``document_kind`` (ticket or comment), ``language``,
         ``is_right_to_left`` (show with dir="rtl"), ``occurred_at``, ``text``,
-        ``probability``, ``representative_rank`` (NULL beyond the model's own picks).
+        ``centre_similarity`` (how typical: the cosine with the root cause's centre; the
+        order after the model's own picks), ``probability``, ``representative_rank`` (NULL
+        beyond the model's own picks).
     """
     parameters = _scope_parameters(con, scope) | {
         "root_cause_id": root_cause_id,
@@ -769,7 +771,8 @@ def root_cause_tickets(
 
     Returns:
         ``source_system``, ``ticket_id``, ``created_at``, ``subject``, ``status``,
-        ``priority``, ``channel``, ``team``, ``agent``, ``language``, ``probability``, and
+        ``priority``, ``channel``, ``team``, ``agent``, ``language``, ``centre_similarity``
+        (how typical of the root cause the complaint is: the cosine with its centre), and
         ``count_tickets``: how many tickets match in all pages.
     """
     parameters = _scope_parameters(con, scope) | {
