@@ -333,7 +333,7 @@ def describe_topics(
                 keywords=topic_words,
                 keywords_by_language=per_language,
                 languages=dict(language_counts.most_common()),
-                representative_positions=_representatives(
+                representative_positions=representative_positions(
                     members, centred, centroid, texts, languages
                 ),
                 centroid=centroid,
@@ -362,7 +362,7 @@ def _label(
     return ", ".join(chosen[:LABEL_WORDS]) or "(no keywords)"
 
 
-def _representatives(
+def representative_positions(
     members: npt.NDArray[np.intp],
     centred: Vectors,
     centroid: Vectors,

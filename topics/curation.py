@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.cluster import KMeans
 
-from topics.clustering import MIN_DOCUMENTS_FOR_LANGUAGE_KEYWORDS
+from topics.clustering import MIN_DOCUMENTS_FOR_LANGUAGE_KEYWORDS, representative_positions
 from topics.documents import DEFAULT_MAX_CHARACTERS, read_documents
 from topics.embedding import Vectors, is_student_model, normalised
 from topics.fast_mode import load_student
@@ -251,16 +251,30 @@ def _recentre(writer: duckdb.DuckDBPyConnection, warehouse: Path, version: int, 
 
     After a merge the centre lies between the two causes' (the target's alone would make the
     merge offers and the split preview compare with half the cause, and list its complaints by
-    how typical they are of the half they came from).
+    how typical they are of the half they came from); its representatives are the complaints
+    nearest it, in every language, instead of both causes' lists end to end.
     """
     documents = cause_documents(writer, warehouse, version, cause)
     if not documents.document_ids:
         return  # vectors no longer at hand: the centre stays the one the fit gave
     centroid = normalised(documents.vectors.mean(axis=0, keepdims=True))[0]
+    # and its representatives are picked around that centre, as the fit picks them
+    representatives = representative_positions(
+        np.arange(len(documents.document_ids)),
+        documents.vectors,
+        centroid,
+        documents.texts,
+        [language or UNKNOWN_LANGUAGE for language in documents.languages],
+    )
     writer.execute(
-        "update topics.root_causes set centroid = $centroid "
+        "update topics.root_causes set centroid = $centroid, representative_documents = $chosen "
         "where model_version = $v and root_cause_id = $id",
-        {"centroid": centroid.tolist(), "v": version, "id": cause},
+        {
+            "centroid": centroid.tolist(),
+            "chosen": [documents.document_ids[i] for i in representatives],
+            "v": version,
+            "id": cause,
+        },
     )
     _set_centre_similarities(writer, version, documents.document_ids, documents.vectors @ centroid)
 
