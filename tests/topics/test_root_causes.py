@@ -270,9 +270,8 @@ def test_each_complaint_records_how_typical_it_is_of_its_root_cause_and_a_merge_
     assert_similarities_to_the_centre(desk, largest)
     # its representatives are its complaints nearest that centre, the nearest first
     stored = centre_similarities(desk).query(f"root_cause_id == {largest}")
-    representatives = (
-        root_causes(desk).set_index("root_cause_id").loc[largest, "representative_documents"]
-    )
+    chosen = root_causes(desk).set_index("root_cause_id").loc[largest, "representative_documents"]
+    representatives = [str(document_id) for document_id in np.asarray(chosen)]
     nearest = stored.sort_values("centre_similarity", ascending=False)["document_id"]
     assert representatives[0] == nearest.iloc[0]
     assert 3 <= len(representatives) <= len(set(merged.languages)) + 3
