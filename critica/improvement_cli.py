@@ -49,7 +49,7 @@ from improvement.register import (
 )
 from improvement.report import write_report
 from improvement.significance import METHOD_LABELS
-from improvement.targets import Direction, Target, add_target, list_targets
+from improvement.targets import Direction, Target, add_target, cadence_advice, list_targets
 from warehouse.queries.data_health import last_full_month
 from warehouse.store import WarehouseLocation, WarehouseNotFoundError, open_for_reading
 from warehouse.units import format_change, format_value
@@ -451,6 +451,9 @@ def _print_target(target: Target, latest: list[Checkup]) -> None:
             f"is better) from {target.start_date} by {target.due_date}{status}"
         )
     )
+    advice = cadence_advice(target)
+    if advice:
+        console.print(Text(f"    {advice}", style="yellow"))
 
 
 def _print_outcomes(outcomes: list[CheckupOutcome], targets: dict[int, Target]) -> None:

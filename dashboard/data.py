@@ -601,6 +601,11 @@ def add_target(source: Source, **settings: Any) -> targets.Target:
         return targets.add_target(workspace, cursor, **settings)
 
 
+def cadence_advice(target: targets.Target) -> str | None:
+    """Why the target's check-ups will seldom have data enough for a verdict, or None."""
+    return targets.cadence_advice(target)
+
+
 def target_progress(source: Source, target: targets.Target) -> pd.DataFrame:
     """The glide path against the check-ups, one row per planned month."""
     with _workspace(source) as workspace:

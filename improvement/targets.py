@@ -14,6 +14,8 @@ import duckdb
 from improvement.metrics import Metric, Sample, measure, metric
 from improvement.periods import add_months, month_end, utc_now
 from improvement.register import get_improvement
+from improvement.significance import MIN_SAMPLE
+from warehouse.queries.root_causes import MIN_RESPONSES
 
 Direction = Literal["lower", "higher"]
 # Check-ups come monthly or quarterly.
@@ -107,6 +109,54 @@ class Target:
     def checkup_period(self, month: date) -> tuple[date, date]:
         """The dates a check-up of ``month`` measures: the cadence's months ending with it."""
         return add_months(month, 1 - self.cadence_months), month_end(month)
+
+
+def cadence_advice(target: Target) -> str | None:
+    """Why the target's check-ups will seldom have data enough to judge it, or None.
+
+    A check-up measures the cadence's months and needs as many responses or rows as the
+    baseline's test does (an impact: ``MIN_RESPONSES`` responses with the root cause; a mean,
+    median or share: ``MIN_SAMPLE`` rows); below that it shows no verdict ("small sample"). The
+    baseline's rows per month tell, at the time the target is set, how many a check-up will
+    usually have. Counts (a volume, Poisson rates) and untested metrics are never short.
+    """
+    method = target.measured.method
+    if method in ("poisson_rates", "none"):
+        return None
+    needed = MIN_RESPONSES if method == "estimates" else MIN_SAMPLE
+    months = (
+        (target.baseline_end.year - target.baseline_start.year) * 12
+        + target.baseline_end.month
+        - target.baseline_start.month
+        + 1
+    )
+    per_month = target.baseline_n / months
+    if per_month * target.cadence_months >= needed:
+        return None
+    what = (
+        "survey responses a month with this root cause"
+        if method == "estimates"
+        else "rows a month in this scope"
+    )
+    usual = f"The baseline had about {per_month:.0f} {what}, and a check-up needs {needed}: "
+    longest = max(CADENCES)
+    if target.cadence_months < longest and per_month * longest >= needed:
+        return usual + (
+            f"monthly check-ups will mostly show no verdict. Quarterly check-ups would have "
+            f"about {per_month * longest:.0f}: set the target with quarterly check-ups."
+        )
+    ways = [
+        *(["widen the scope"] if target.scope else []),
+        *(
+            ["follow the root cause's complaint volume instead"]
+            if target.root_cause_id is not None
+            else []
+        ),
+    ]
+    return usual + (
+        f"even a quarter has about {per_month * longest:.0f}, so its check-ups will mostly "
+        "show no verdict" + (f": {' or '.join(ways)}." if ways else ".")
+    )
 
 
 def target_value_from(text: str, baseline_value: float) -> float:

@@ -188,6 +188,9 @@ with targets_tab:
                 f"**{target.describe(cause_labels)}**: from {baseline} to {goal} "
                 f"by {target.due_date:%d %b %Y}"
             )
+            advice = data.cadence_advice(target)
+            if advice:
+                st.info(advice, icon=":material/info:")
             progress = data.target_progress(view.source, target)
             st.plotly_chart(
                 charts.glide_path(progress, target_value=target.target_value, unit=unit)

@@ -137,3 +137,21 @@ def test_editing_changes_fields_and_root_cause_links(desk_path: Path) -> None:
     assert "root causes 4" in edited.output
     assert "Marco" in shown.output and "Rota works; keep it" in shown.output
     assert critica(desk_path, "improvement", "edit", "1", "--field", "owner").exit_code == 2
+
+
+def test_a_target_whose_month_is_too_small_for_a_verdict_says_which_cadence_fits(
+    desk_path: Path,
+) -> None:
+    critica(desk_path, "improvement", "add", "--title", "Billing rota", "--author", "lead")
+    add = ("target", "add", "--improvement", "1", "--metric", "first_response_minutes_median",
+           "--target=-50%", "--baseline", "2025-01:2025-03", "--start", "2025-04-01",
+           "--due", "2025-06-30", "--team", "Billing", "--author", "lead")  # fmt: skip
+
+    monthly = critica(desk_path, *add)
+    quarterly = critica(desk_path, *add, "--cadence", "3")
+
+    assert monthly.exit_code == quarterly.exit_code == 0, monthly.output
+    assert "about 20 rows a month in this scope" in monthly.output  # 60 Billing tickets
+    assert "Quarterly check-ups would have about 60" in monthly.output
+    assert "check-up needs" not in quarterly.output
+    assert "Quarterly check-ups would have" in critica(desk_path, "target", "list").output

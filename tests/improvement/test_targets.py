@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypedDict, Unpack
@@ -11,9 +12,16 @@ from typing import TypedDict, Unpack
 import duckdb
 import pytest
 
-from improvement.metrics import ROOT_CAUSE_VOLUME, measure
+from improvement.metrics import ROOT_CAUSE_CSAT_IMPACT, ROOT_CAUSE_VOLUME, measure
 from improvement.register import Improvement
-from improvement.targets import Direction, Target, add_target, get_target, target_value_from
+from improvement.targets import (
+    Direction,
+    Target,
+    add_target,
+    cadence_advice,
+    get_target,
+    target_value_from,
+)
 from tests.warehouse.conftest import KpiWarehouse
 from warehouse.store import open_for_reading, open_for_writing
 
@@ -159,3 +167,31 @@ def test_check_ups_are_planned_every_month_or_at_the_end_of_each_quarter() -> No
     quarterly = glide_target(cadence_months=3)
     assert quarterly.checkup_months() == [date(2025, 6, 1), date(2025, 9, 1)]
     assert quarterly.checkup_period(date(2025, 6, 1)) == (date(2025, 4, 1), date(2025, 6, 30))
+
+
+def test_check_ups_too_small_for_a_verdict_are_announced_with_the_cadence_that_fits() -> None:
+    # 120 rows over three baseline months: 40 a month, enough for monthly check-ups (30)
+    assert cadence_advice(glide_target()) is None
+    thin = replace(glide_target(), baseline_n=45)  # 15 a month, 45 a quarter
+    advice = cadence_advice(thin)
+    assert advice is not None
+    assert "about 15 rows a month" in advice and "needs 30" in advice
+    assert "Quarterly check-ups would have about 45" in advice
+    assert cadence_advice(replace(thin, cadence_months=3)) is None
+
+
+def test_an_impact_seldom_measured_even_quarterly_points_to_the_volume() -> None:
+    impact = replace(
+        glide_target(),
+        metric=ROOT_CAUSE_CSAT_IMPACT,
+        root_cause_id=4,
+        baseline_n=12,  # 4 responses a month with the root cause
+        baseline_sample={"estimate": -1.2, "ci_low": -2.0, "ci_high": -0.4},
+    )
+    for cadence in (1, 3):
+        advice = cadence_advice(replace(impact, cadence_months=cadence))
+        assert advice is not None
+        assert "about 4 survey responses a month with this root cause" in advice
+        assert "even a quarter has about 12" in advice and "complaint volume" in advice
+    # a volume is a count: its test copes with small numbers
+    assert cadence_advice(replace(impact, metric=ROOT_CAUSE_VOLUME, baseline_n=3)) is None
