@@ -17,7 +17,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from improvement.charts import format_p_value
 from improvement.checkups import (
     STATUS_LABELS,
     Checkup,
@@ -27,6 +26,7 @@ from improvement.checkups import (
     due_checkups,
     run_checkup,
     run_checkups,
+    verdict,
 )
 from improvement.metrics import ROOT_CAUSE_VOLUME, SCOPE_DIMENSIONS, metric_choices
 from improvement.periods import add_months, month_end, parse_month
@@ -468,13 +468,7 @@ def _print_outcomes(outcomes: list[CheckupOutcome], targets: dict[int, Target]) 
         if checkup.ci_low is not None and checkup.ci_high is not None:
             low, high = format_change(checkup.ci_low, unit), format_change(checkup.ci_high, unit)
             change += f" ({low} to {high})"
-        if checkup.sample_warning:
-            verdict = f"small sample: {checkup.sample_warning}"
-        elif checkup.p_value is None:
-            verdict = "not tested"
-        else:
-            verdict = "real change" if checkup.is_significant else "could be noise"
-            verdict += f", {format_p_value(checkup.p_value)}"
+        _, words = verdict(checkup)
         table.add_row(
             str(checkup.checkup_id),
             f"{checkup.period_month:%Y-%m}",
@@ -483,7 +477,7 @@ def _print_outcomes(outcomes: list[CheckupOutcome], targets: dict[int, Target]) 
             format_value(checkup.glide_value, unit),
             STATUS_LABELS[checkup.status],
             change,
-            Text(verdict),
+            Text(words),
         )
     console.print(table)
     kept = [o.checkup.checkup_id for o in outcomes if not o.created]

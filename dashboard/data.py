@@ -34,6 +34,7 @@ from warehouse.store import (
     snapshot_id,
     warehouse_path_from_env,
 )
+from warehouse.units import format_change, format_value
 from warehouse.workspace import open_workspace
 
 KPIS: Final = kpi_registry.KPIS
@@ -575,9 +576,35 @@ def state_history_table(changes: list[register.StateChange]) -> pd.DataFrame:
     return pd.DataFrame([dataclasses.asdict(change) for change in changes])
 
 
-def checkup_table(history: list[checkups.Checkup]) -> pd.DataFrame:
-    """Check-ups as a table, oldest month first."""
-    return pd.DataFrame([dataclasses.asdict(checkup) for checkup in history])
+def checkup_table(history: list[checkups.Checkup], target: targets.Target) -> pd.DataFrame:
+    """A target's check-ups as a manager reads them, oldest month first.
+
+    Values in the metric's unit ("1 h 13 min", "88.0%"), the status and the test's verdict in
+    words, the change against the baseline with its 95% interval; who ran it and when.
+    """
+    unit = target.measured.unit
+    rows = []
+    for checkup in history:
+        change = format_change(checkup.change, unit)
+        if checkup.ci_low is not None and checkup.ci_high is not None:
+            low, high = format_change(checkup.ci_low, unit), format_change(checkup.ci_high, unit)
+            change += f" ({low} to {high})"
+        rows.append(
+            {
+                "Check-up": checkup.checkup_id,
+                "Month": checkup.period_month.strftime("%b %Y"),
+                "Period": f"{checkup.period_start:%d %b} to {checkup.period_end:%d %b %Y}",
+                "Actual": format_value(checkup.actual_value, unit),
+                "n": checkup.actual_n,
+                "Glide path": format_value(checkup.glide_value, unit),
+                "Status": checkups.STATUS_LABELS[checkup.status],
+                "Change vs baseline (95% interval)": change,
+                "Verdict": checkups.verdict(checkup)[1],
+                "Checked": checkup.created_at.strftime("%d %b %Y %H:%M UTC"),
+                "By": checkup.author,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def metric_choices() -> list[metrics.Metric]:

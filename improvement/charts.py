@@ -27,11 +27,6 @@ _TOP: Final = 12
 _BOTTOM: Final = 26
 
 
-def format_p_value(p_value: float) -> str:
-    """A p-value as reports print it: p = 0.042, p < 0.001."""
-    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
-
-
 def progress_chart(target: Target, progress: pd.DataFrame, month: date) -> str:
     """The glide path from baseline to target against the monthly actuals, as an SVG element.
 

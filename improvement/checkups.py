@@ -17,7 +17,7 @@ import pandas as pd
 from improvement.metrics import compare, measure, sample_warning
 from improvement.periods import utc_now
 from improvement.register import list_improvements
-from improvement.significance import ChangeTest, Method
+from improvement.significance import ChangeTest, Method, format_p_value
 from improvement.targets import Target, list_targets
 from warehouse.workspace import open_workspace
 
@@ -119,6 +119,24 @@ class Replacement:
     replaced_at: datetime
     author: str
     reason: str
+
+
+Verdict = Literal["small_sample", "not_tested", "real_change", "could_be_noise"]
+
+
+def verdict(checkup: Checkup) -> tuple[Verdict, str]:
+    """What the check-up's significance test says of the change: its kind, and in words.
+
+    "small sample: <why>", "not tested", "a real change (p = 0.004)", "could be noise (p = 0.31)".
+    """
+    if checkup.sample_warning:
+        return "small_sample", f"small sample: {checkup.sample_warning}"
+    if checkup.p_value is None:
+        return "not_tested", "not tested"
+    p_value = format_p_value(checkup.p_value)
+    if checkup.is_significant:
+        return "real_change", f"a real change ({p_value})"
+    return "could_be_noise", f"could be noise ({p_value})"
 
 
 def checkup_status(

@@ -227,7 +227,8 @@ def sample_warning(chosen: Metric, baseline: Sample, actual: Sample) -> str | No
     for name, sample in (("baseline", baseline), ("actual", actual)):
         values = _values(sample)
         if len(values) < MIN_SAMPLE:
-            return f"{len(values)} rows in the {name} period; at least {MIN_SAMPLE} are needed"
+            rows = "row" if len(values) == 1 else "rows"
+            return f"{len(values)} {rows} in the {name} period; at least {MIN_SAMPLE} are needed"
         if method == "two_proportions":
             scale = _proportion_scale(chosen)
             successes = round(float(values.sum()) / scale)

@@ -16,7 +16,7 @@ from typing import Final
 import duckdb
 import pandas as pd
 
-from improvement.charts import STATUS_COLOURS, format_p_value, progress_chart
+from improvement.charts import STATUS_COLOURS, progress_chart
 from improvement.checkups import (
     STATUS_LABELS,
     Checkup,
@@ -24,6 +24,7 @@ from improvement.checkups import (
     checkups_for_month,
     notes_for_month,
     target_progress,
+    verdict,
 )
 from improvement.periods import add_months, month_end
 from improvement.register import STATE_LABELS, Improvement, list_improvements
@@ -265,21 +266,19 @@ def _target_card(view: _TargetView, month: date) -> str:
                 f" (95% CI {format_change(checkup.ci_low, unit)} to "
                 f"{format_change(checkup.ci_high, unit)})"
             )
-        if checkup.sample_warning:
-            verdict = f'<span class="warning">small sample: {escape(checkup.sample_warning)}</span>'
-        elif checkup.p_value is None:
-            verdict = "not tested"
-        elif checkup.is_significant:
-            verdict = f"<strong>a real change</strong> ({format_p_value(checkup.p_value)})"
-        else:
-            verdict = f"could be noise ({format_p_value(checkup.p_value)})"
+        kind, words = verdict(checkup)
+        verdict_html = escape(words)
+        if kind == "small_sample":
+            verdict_html = f'<span class="warning">{verdict_html}</span>'
+        elif kind == "real_change":
+            verdict_html = verdict_html.replace("a real change", "<strong>a real change</strong>")
         facts = (
             '<dl class="facts">'
             f"<dt>Actual</dt><dd>{format_value(checkup.actual_value, unit)} "
             f'<span class="n">n={checkup.actual_n:,}</span></dd>'
             f"<dt>Glide path</dt><dd>{format_value(checkup.glide_value, unit)}</dd>"
             f"<dt>Change vs baseline</dt><dd>{format_change(checkup.change, unit)}{interval}</dd>"
-            f"<dt>Verdict</dt><dd>{verdict}</dd>"
+            f"<dt>Verdict</dt><dd>{verdict_html}</dd>"
             "</dl>"
             f'<p class="method">{escape(METHOD_LABELS[checkup.method])}</p>'
         )

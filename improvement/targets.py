@@ -138,12 +138,12 @@ def cadence_advice(target: Target) -> str | None:
         if method == "estimates"
         else "rows a month in this scope"
     )
-    usual = f"The baseline had about {per_month:.0f} {what}, and a check-up needs {needed}: "
+    usual = f"The baseline had about {_about(per_month)} {what}, and a check-up needs {needed}: "
     longest = max(CADENCES)
     if target.cadence_months < longest and per_month * longest >= needed:
         return usual + (
             f"monthly check-ups will mostly show no verdict. Quarterly check-ups would have "
-            f"about {per_month * longest:.0f}: set the target with quarterly check-ups."
+            f"about {_about(per_month * longest)}: set the target with quarterly check-ups."
         )
     ways = [
         *(["widen the scope"] if target.scope else []),
@@ -154,9 +154,14 @@ def cadence_advice(target: Target) -> str | None:
         ),
     ]
     return usual + (
-        f"even a quarter has about {per_month * longest:.0f}, so its check-ups will mostly "
+        f"even a quarter has about {_about(per_month * longest)}, so its check-ups will mostly "
         "show no verdict" + (f": {' or '.join(ways)}." if ways else ".")
     )
+
+
+def _about(count: float) -> str:
+    # "about 0" would read as none at all
+    return f"{count:.1f}" if count < 1 else f"{count:.0f}"
 
 
 def target_value_from(text: str, baseline_value: float) -> float:

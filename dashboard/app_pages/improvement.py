@@ -198,7 +198,8 @@ with targets_tab:
             history = data.checkup_history(view.source, target.target_id)
             if history:
                 downloadable_table(
-                    data.checkup_table(history), name=f"Check-ups of target {target.target_id}"
+                    data.checkup_table(history, target),
+                    name=f"Check-ups of target {target.target_id}",
                 )
             else:
                 first = target.checkup_months()[0]

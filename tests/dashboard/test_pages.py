@@ -15,8 +15,9 @@ from critica.cli import app as critica_app
 from dashboard.filters import Filters, latest_complete_period
 from dashboard.formatting import format_value
 from dashboard.navigation import PAGES, PageSpec
+from improvement.checkups import STATUS_LABELS, run_checkup
 from improvement.register import change_state, create_improvement
-from improvement.targets import add_target
+from improvement.targets import add_target, cadence_advice
 from tests.dashboard.conftest import copy_of
 from warehouse.kpis import KPIS, kpi_table
 from warehouse.queries.data_health import data_coverage, last_full_month
@@ -285,6 +286,47 @@ def test_a_tile_whose_kpi_misses_its_targets_glide_path_is_flagged_off_target(
 
     flagged = [metric.label for metric in app.metric if "off target" in metric.label]
     assert flagged == ["First response :red[:material/flag: off target]"]
+
+
+def test_a_targets_check_ups_read_as_a_manager_reads_them(desk: Path, open_page: OpenPage) -> None:
+    month = last_month(desk)
+    baseline_start = Filters(grain="month", period=month).history_start(6)
+    baseline_end = Filters(grain="month", period=month).history_start(4) - timedelta(days=1)
+    warehouse = open_for_reading(desk)
+    try:
+        with open_workspace(WarehouseLocation(desk).workspace_path) as workspace:
+            entry = create_improvement(workspace, title="Answer faster", raised_by="Dana")
+            change_state(workspace, entry.improvement_id, "accepted", author="Dana")
+            target = add_target(
+                workspace,
+                warehouse,
+                improvement_id=entry.improvement_id,
+                metric_name="first_response_minutes_median",
+                target="-20%",
+                baseline_start=baseline_start,
+                baseline_end=baseline_end,
+                start_date=baseline_end + timedelta(days=1),
+                due_date=Filters(grain="month", period=month).period_end,
+                author="Dana",
+                scope={"team": a_team(desk)},
+            )
+            for checked in target.checkup_months():
+                run_checkup(workspace, warehouse, target, checked, author="Dana")
+    finally:
+        warehouse.close()
+
+    app = open_page(desk, "Improvement")
+
+    assert not app.exception
+    table = next(frame.value for frame in app.dataframe if "Verdict" in frame.value.columns)
+    assert len(table) == len(target.checkup_months())
+    assert table["Month"].iloc[-1] == f"{month:%b %Y}"
+    assert set(table["Status"]) <= set(STATUS_LABELS.values())  # "on track", not "on_track"
+    assert table["Actual"].str.contains("min|h|–").all()  # in the metric's unit
+    assert table["Verdict"].str.match(r"small sample|not tested|a real change|could be noise").all()
+    # one team: the page says whether a month holds enough for a verdict
+    advice = cadence_advice(target)
+    assert [i.value for i in app.info if i.value == advice] == ([advice] if advice else [])
 
 
 def test_data_health_shows_the_root_cause_model_in_use(

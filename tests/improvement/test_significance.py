@@ -77,6 +77,21 @@ def test_moods_median_test_matches_the_hand_built_table() -> None:
     assert test.is_significant
 
 
+def test_medians_of_waits_mostly_at_one_value_are_still_compared() -> None:
+    # a phone queue answered within the first minute: most waits are exactly 1 minute, so
+    # nothing lies above the pooled median and Mood's usual count of ties (below) has no test
+    baseline = np.array([1.0] * 40)
+    actual = np.array([0.0] * 20 + [1.0] * 20)
+
+    faster = compare_medians(baseline, actual)
+    unchanged = compare_medians(baseline, np.array([1.0] * 30))
+
+    # ties counted above the median: 20 of 60 below it, all of them after the change
+    assert faster.p_value == pytest.approx(stats.median_test(actual, baseline, ties="above").pvalue)
+    assert faster.is_significant
+    assert unchanged.p_value == 1.0 and not unchanged.is_significant
+
+
 def test_a_visible_median_gap_between_two_draws_of_one_distribution_is_noise() -> None:
     rng = np.random.default_rng(6)
     baseline = rng.lognormal(mean=4.5, sigma=1.0, size=60)
