@@ -52,6 +52,15 @@ def choose_profile(path: Path, sniff: FileSniff) -> ExportProfile:
     share, _, best, missing = candidates[0]
     if share == 1:
         return best
+    if share == 0:
+        # Naming a "closest" format the file shares no column with would only mislead.
+        shown = ", ".join(f"'{name}'" for name in header_names(sniff, best.file_format, {})[:5])
+        raise ExportError(
+            path,
+            f"the header ({shown}) has none of the columns of the exports Critica knows.",
+            line=1,
+            fix=_PROFILE_HINT,
+        )
     raise ExportError(
         path,
         "the header does not match any known export. "

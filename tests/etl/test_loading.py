@@ -619,7 +619,8 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x1
             b"Order,Date,Amount\n1,2025-03-03,12.50\n",
             None,
             1,
-            "the header does not match any known export.",
+            "the header ('Order', 'Date', 'Amount') has none of the columns of the exports "
+            "Critica knows.",
             "Name the format with --profile",
         ),
         (
