@@ -440,15 +440,17 @@ def _print_improvement(entry: Improvement) -> None:
 
 
 def _print_target(target: Target, latest: list[Checkup]) -> None:
+    unit = target.measured.unit
     status = ""
     if latest:
         status = f"; {latest[0].period_month:%Y-%m}: {STATUS_LABELS[latest[0].status]}"
     console.print(
         Text(
             f"  Target {target.target_id} ({target.describe()}): baseline "
-            f"{target.baseline_value:,.4g} (n={target.baseline_n:,}, {target.baseline_start:%Y-%m}"
-            f" to {target.baseline_end:%Y-%m}) -> {target.target_value:,.4g} ({target.direction} "
-            f"is better) from {target.start_date} by {target.due_date}{status}"
+            f"{format_value(target.baseline_value, unit)} (n={target.baseline_n:,}, "
+            f"{target.baseline_start:%Y-%m} to {target.baseline_end:%Y-%m}) -> "
+            f"{format_value(target.target_value, unit)} ({target.direction} is better) "
+            f"from {target.start_date} by {target.due_date}{status}"
         )
     )
     advice = cadence_advice(target)

@@ -37,7 +37,7 @@ def test_the_readme_walkthrough_logs_an_improvement_and_checks_its_target(desk_p
 
     assert [r.exit_code for r in results] == [0] * len(steps), [r.output for r in results]
     assert "Logged improvement 1: Triage rota (New)" in results[0].output
-    assert "baseline 119.5 (n=120, 2025-01 to 2025-03) -> 59.75" in results[3].output
+    assert "baseline 120 min (n=120, 2025-01 to 2025-03) -> 60 min" in results[3].output
     assert "at risk" in results[4].output and "could be noise" in results[4].output
     with open_workspace(WarehouseLocation(desk_path).workspace_path) as workspace:
         entry = get_improvement(workspace, 1)
