@@ -7,13 +7,13 @@ root_cause_tickets as (
         tickets.ticket_id,
         tickets.created_at,
         tickets.subject,
+        documents.centre_similarity,
         tickets.status,
         tickets.priority,
         tickets.channel,
         tickets.team,
         tickets.agent,
         tickets.language,
-        documents.centre_similarity,
         count(*) over () as count_tickets
     from documents
     join core.tickets as tickets

@@ -770,9 +770,9 @@ def root_cause_tickets(
         **scope: Period (creation date) and segment filters (:class:`Scope`).
 
     Returns:
-        ``source_system``, ``ticket_id``, ``created_at``, ``subject``, ``status``,
-        ``priority``, ``channel``, ``team``, ``agent``, ``language``, ``centre_similarity``
-        (how typical of the root cause the complaint is: the cosine with its centre), and
+        ``source_system``, ``ticket_id``, ``created_at``, ``subject``, ``centre_similarity``
+        (how typical of the root cause the complaint is: the cosine with its centre),
+        ``status``, ``priority``, ``channel``, ``team``, ``agent``, ``language``, and
         ``count_tickets``: how many tickets match in all pages.
     """
     parameters = _scope_parameters(con, scope) | {
