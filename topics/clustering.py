@@ -151,8 +151,9 @@ def cluster_documents(
         decide_on_sample(
             centred[decide_on], build_reducer(params, len(decide_on)), params.min_samples
         )
+        # a refit keeps the model in use's decision (broad), and the sample says whether
+        # its groups still cover the corpus
         if params.chooses_granularity
-        and broad is None
         and decide_on is not None
         and len(decide_on) >= MIN_DECISION_DOCUMENTS
         else None

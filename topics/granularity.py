@@ -106,23 +106,27 @@ class GranularityChoice:
     def describe(self) -> str:
         """One sentence for the fit's report."""
         kind = "broad" if self.broad else "fine"
-        covering = next((s for s in self.steps if s.covers), None)
+        if self.kept:
+            # judged on the vectors a decision is made on: the fast mode's teacher sample
+            judged = self.decision if self.decision is not None else self
+            covering = next((s for s in judged.steps if s.covers), None)
+            now = (
+                "they still cover the corpus"
+                if covering is not None
+                else "they no longer cover the corpus"
+            )
+            if self.decision is not None:
+                now += f" (on the {self.decision.document_count:,} documents e5 embedded)"
+            return (
+                f"{kind} root causes of at least {self.min_cluster_size:,} documents, as in the "
+                f"model in use (a refit keeps them so that ids stay stable; broad groups: {now})"
+            )
         if self.decision is not None:
             return (
                 f"{kind} root causes of at least {self.min_cluster_size:,} documents, decided on "
                 f"the {self.decision.document_count:,} documents e5 embedded (the fast mode's "
                 f"teacher sample: the student's vectors blur the groups), where "
                 f"{self.decision.evidence()}{self.caution()}"
-            )
-        if self.kept:
-            now = (
-                "they still cover the corpus"
-                if covering is not None
-                else "they no longer cover the corpus"
-            )
-            return (
-                f"{kind} root causes of at least {self.min_cluster_size:,} documents, as in the "
-                f"model in use (a refit keeps them so that ids stay stable; broad groups: {now})"
             )
         return (
             f"{kind} root causes of at least {self.min_cluster_size:,} documents: "
@@ -321,10 +325,12 @@ class GranularitySearchHDBSCAN:
         Args:
             min_samples: HDBSCAN's density smoothing.
             broad: The model in use's decision, which a refit keeps; None decides.
-            decision: A decision already made on a sample (the fast mode's teacher sample).
+            decision: A decision already made on a sample (the fast mode's teacher sample); with
+                ``broad`` given, only what the sample shows now (the kept decision wins).
         """
         self.min_samples = min_samples
-        self.broad = decision.broad if decision is not None else broad
+        self.kept = broad is not None
+        self.broad = broad if broad is not None else None if decision is None else decision.broad
         self.decision = decision
         self.choice: GranularityChoice | None = None
         self.labels_: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
@@ -336,7 +342,7 @@ class GranularitySearchHDBSCAN:
         """Choose the size, then cluster at it."""
         choice = choose_granularity(reduced, self.min_samples, self.broad)
         if self.decision is not None:
-            choice = replace(choice, kept=False, decision=self.decision)
+            choice = replace(choice, kept=self.kept, decision=self.decision)
         self.choice = choice
         fitted = _hdbscan(self.choice.min_cluster_size, self.min_samples).fit(reduced)
         self.labels_ = fitted.labels_.astype(np.int64)

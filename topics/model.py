@@ -230,7 +230,8 @@ def build_topic_model(
         broad: When the fit chooses the size: the decision to keep (broad or fine root
             causes, a refit keeps the model in use's); None decides from the corpus.
         decision: When the fit chooses the size: a decision made on a sample of the corpus
-            (the fast mode's teacher sample), which wins over ``broad``.
+            (the fast mode's teacher sample); it decides unless ``broad`` keeps the model in
+            use's decision, and then only reports whether its groups still cover the sample.
     """
     from topics.embedding import BertopicEmbedder
 

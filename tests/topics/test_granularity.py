@@ -258,6 +258,34 @@ def test_a_kept_decision_wins_over_the_corpus_in_both_directions() -> None:
     assert "they no longer cover the corpus" in kept_broad.describe()
 
 
+def test_a_fast_mode_refit_judges_its_kept_groups_on_the_teacher_sample() -> None:
+    # the student's vectors blur the groups: on the whole corpus nothing covers, on the
+    # documents e5 embedded the kept broad groups still do
+    teacher = pick_size(DEMO_STEPS, 4_000)
+    kept = replace(pick_size(INTENT_STEPS, 5_858, broad=True), decision=teacher)
+    assert kept.broad and kept.kept and not kept.borderline
+    assert kept.describe().endswith(
+        "broad groups: they still cover the corpus (on the 4,000 documents e5 embedded))"
+    )
+
+
+def test_a_kept_decision_wins_over_what_the_teacher_sample_shows_now(
+    embedder: SentenceAwareEmbedder,
+) -> None:
+    documents, vectors = _eight_causes(per_cause=150)
+    teacher = np.sort(np.random.default_rng(12).choice(1_200, 300, replace=False))
+
+    refit = cluster_documents(
+        documents, vectors, TopicParams(seed=3), embedder, broad=False, decide_on=teacher
+    )
+
+    chosen = refit.granularity
+    assert chosen is not None and chosen.kept and not chosen.broad
+    assert chosen.decision is not None and chosen.decision.broad  # the sample has broad groups
+    assert chosen.min_cluster_size == fine_size(1_200)
+    assert "still cover the corpus (on the 300 documents e5 embedded)" in chosen.describe()
+
+
 def test_a_refit_keeps_the_granularity_the_model_in_use_chose(
     desk: Path, embedder: SentenceAwareEmbedder
 ) -> None:
