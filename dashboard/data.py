@@ -35,7 +35,7 @@ from warehouse.store import (
     warehouse_path_from_env,
 )
 from warehouse.units import format_change, format_value
-from warehouse.workspace import open_workspace
+from warehouse.workspace import curation_events, open_workspace
 
 KPIS: Final = kpi_registry.KPIS
 Kpi = kpi_registry.Kpi
@@ -626,6 +626,12 @@ def add_target(source: Source, **settings: Any) -> targets.Target:
     """
     with _workspace(source) as workspace, _cursor(source) as cursor:
         return targets.add_target(workspace, cursor, **settings)
+
+
+def root_cause_redefinition(source: Source, target: targets.Target) -> str | None:
+    """What a curation decision since the target was set did to its root cause, or None."""
+    with _workspace(source) as workspace:
+        return targets.root_cause_redefinition(curation_events(workspace), target)
 
 
 def cadence_advice(target: targets.Target) -> str | None:

@@ -14,12 +14,12 @@ from typing import Final, Literal, cast, get_args
 import duckdb
 import pandas as pd
 
-from improvement.metrics import compare, measure, sample_warning
+from improvement.metrics import Measurement, compare, measure, sample_warning
 from improvement.periods import utc_now
 from improvement.register import list_improvements
 from improvement.significance import ChangeTest, Method, format_p_value
-from improvement.targets import Target, list_targets
-from warehouse.workspace import open_workspace
+from improvement.targets import Target, list_targets, root_cause_redefinition
+from warehouse.workspace import curation_events, open_workspace
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "too_early"]
 STATUSES: Final[tuple[str, ...]] = get_args(Status)
@@ -130,6 +130,8 @@ def verdict(checkup: Checkup) -> tuple[Verdict, str]:
     "small sample: <why>", "not tested", "a real change (p = 0.004)", "could be noise (p = 0.31)".
     """
     if checkup.sample_warning:
+        if checkup.actual_value is None:
+            return "small_sample", f"no value: {checkup.sample_warning}"
         return "small_sample", f"small sample: {checkup.sample_warning}"
     if checkup.p_value is None:
         return "not_tested", "not tested"
@@ -207,7 +209,8 @@ def run_checkup(
     kept = _kept_checkup(workspace, target, month, author=author, force=force, reason=reason)
     if kept is not None:
         return kept
-    measured = _measure(warehouse, target, month, as_of)
+    redefined = root_cause_redefinition(curation_events(workspace), target)
+    measured = _measure(warehouse, target, month, as_of, redefined)
     return _record(workspace, target, month, measured, author=author, force=force, reason=reason)
 
 
@@ -252,6 +255,7 @@ def run_checkups(
             ]
         else:
             planned = due_checkups(workspace, cast(date, last_full_month))
+        events = curation_events(workspace)
     outcomes = []
     for target, planned_month in planned:
         with open_workspace(workspace_path) as workspace:
@@ -261,7 +265,8 @@ def run_checkups(
         if kept is not None:
             outcomes.append(kept)
             continue
-        measured = _measure(warehouse, target, planned_month, as_of)
+        redefined = root_cause_redefinition(events, target)
+        measured = _measure(warehouse, target, planned_month, as_of, redefined)
         with open_workspace(workspace_path) as workspace:
             outcomes.append(
                 _record(
@@ -309,18 +314,30 @@ def _kept_checkup(
 
 
 def _measure(
-    warehouse: duckdb.DuckDBPyConnection, target: Target, month: date, as_of: datetime | None
+    warehouse: duckdb.DuckDBPyConnection,
+    target: Target,
+    month: date,
+    as_of: datetime | None,
+    redefined: str | None = None,
 ) -> _Measured:
     period_start, period_end = target.checkup_period(month)
-    actual = measure(
-        warehouse,
-        target.metric,
-        period_start=period_start,
-        period_end=period_end,
-        root_cause_id=target.root_cause_id,
-        scope=target.scope,
-        as_of=as_of,
-    )
+    if redefined is not None:
+        # The baseline measured the root cause as it was: no comparison, and a reason.
+        why = (
+            f"{redefined}, after this target was set: it no longer holds the complaints its "
+            "baseline measured. Set a new target on the root cause as it is now."
+        )
+        actual = Measurement(None, 0, {"reason": why}, why)
+    else:
+        actual = measure(
+            warehouse,
+            target.metric,
+            period_start=period_start,
+            period_end=period_end,
+            root_cause_id=target.root_cause_id,
+            scope=target.scope,
+            as_of=as_of,
+        )
     chosen = target.measured
     warning = actual.reason or sample_warning(chosen, target.baseline_sample, actual.sample)
     test = compare(

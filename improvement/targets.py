@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final, Literal, cast
@@ -16,6 +16,7 @@ from improvement.periods import add_months, month_end, utc_now
 from improvement.register import get_improvement
 from improvement.significance import MIN_SAMPLE
 from warehouse.queries.root_causes import MIN_RESPONSES
+from warehouse.workspace import CurationEvent
 
 Direction = Literal["lower", "higher"]
 # Check-ups come monthly or quarterly.
@@ -109,6 +110,50 @@ class Target:
     def checkup_period(self, month: date) -> tuple[date, date]:
         """The dates a check-up of ``month`` measures: the cadence's months ending with it."""
         return add_months(month, 1 - self.cadence_months), month_end(month)
+
+
+def root_cause_redefinition(events: Sequence[CurationEvent], target: Target) -> str | None:
+    """What the first curation decision after the target was set did to its root cause, or None.
+
+    Only decisions that change which complaints the root cause holds count; None as well for a
+    target without a root cause.
+    A merge out of it or into it, a split or an exclusion after the baseline was frozen makes
+    the root cause a different set of complaints: its volume would drop to nothing after a merge
+    away ("achieved") or jump after one into it, against a baseline of the cause as it was.
+    Renames and inclusions change nothing measured. Merges chain as curation replays them (B
+    into A, then A into T: B's complaints count under T).
+    """
+    cause = target.root_cause_id
+    if cause is None:
+        return None
+    merged_into: dict[int, int] = {}
+
+    def final(root_cause: int) -> int:
+        seen = {root_cause}
+        while root_cause in merged_into and merged_into[root_cause] not in seen:
+            root_cause = merged_into[root_cause]
+            seen.add(root_cause)
+        return root_cause
+
+    for event in events:
+        into = (
+            final(int(str(event.payload.get("into"))))
+            if event.action == "merge" and event.payload.get("into") is not None
+            else None
+        )
+        if event.created_at > target.created_at:
+            when = f"{event.created_at:%d %b %Y}"
+            if event.root_cause_id == cause and event.action == "merge" and into is not None:
+                return f"root cause {cause} was merged into root cause {into} on {when}"
+            if event.root_cause_id == cause and event.action == "split":
+                return f"root cause {cause} was split into parts on {when}"
+            if event.root_cause_id == cause and event.action == "exclude":
+                return f"root cause {cause} was excluded on {when}"
+            if into == cause and final(event.root_cause_id) != cause:
+                return f"root cause {event.root_cause_id} was merged into it on {when}"
+        if into is not None and event.root_cause_id not in merged_into:
+            merged_into[event.root_cause_id] = into
+    return None
 
 
 def cadence_advice(target: Target) -> str | None:

@@ -16,6 +16,7 @@ from dashboard.filters import Filters, latest_complete_period
 from dashboard.formatting import format_value
 from dashboard.navigation import PAGES, PageSpec
 from improvement.checkups import STATUS_LABELS, run_checkup
+from improvement.metrics import ROOT_CAUSE_VOLUME
 from improvement.register import change_state, create_improvement
 from improvement.targets import add_target, cadence_advice
 from tests.dashboard.conftest import copy_of
@@ -25,7 +26,7 @@ from warehouse.queries.difficult_contacts import knowledge_gaps
 from warehouse.queries.root_causes import current_root_causes, similar_root_causes
 from warehouse.queries.segments import segment_values
 from warehouse.store import WarehouseLocation, open_for_reading, open_for_writing
-from warehouse.workspace import open_workspace
+from warehouse.workspace import open_workspace, record_curation_event
 
 OpenPage = Callable[..., AppTest]
 
@@ -323,10 +324,51 @@ def test_a_targets_check_ups_read_as_a_manager_reads_them(desk: Path, open_page:
     assert table["Month"].iloc[-1] == f"{month:%b %Y}"
     assert set(table["Status"]) <= set(STATUS_LABELS.values())  # "on track", not "on_track"
     assert table["Actual"].str.contains("min|h|–").all()  # in the metric's unit
-    assert table["Verdict"].str.match(r"small sample|not tested|a real change|could be noise").all()
+    assert (
+        table["Verdict"]
+        .str.match(r"no value|small sample|not tested|a real change|could be noise")
+        .all()
+    )
     # one team: the page says whether a month holds enough for a verdict
     advice = cadence_advice(target)
     assert [i.value for i in app.info if i.value == advice] == ([advice] if advice else [])
+
+
+def test_a_target_whose_root_cause_was_merged_away_since_says_so(
+    demo_desk_with_root_causes: Path, tmp_path: Path, open_page: OpenPage
+) -> None:
+    warehouse_path = copy_of(demo_desk_with_root_causes, tmp_path / "rc")
+    month = last_month(warehouse_path)
+    with closing(open_for_reading(warehouse_path)) as warehouse:
+        causes = current_root_causes(warehouse)
+        cause, other = (int(c) for c in causes["root_cause_id"].iloc[:2])
+        with open_workspace(WarehouseLocation(warehouse_path).workspace_path) as workspace:
+            entry = create_improvement(workspace, title="Fewer complaints", raised_by="Dana")
+            change_state(workspace, entry.improvement_id, "accepted", author="Dana")
+            baseline_end = Filters(grain="month", period=month).history_start(3) - timedelta(days=1)
+            add_target(
+                workspace,
+                warehouse,
+                improvement_id=entry.improvement_id,
+                metric_name=ROOT_CAUSE_VOLUME,
+                target="-20%",
+                baseline_start=Filters(grain="month", period=month).history_start(6),
+                baseline_end=baseline_end,
+                start_date=baseline_end + timedelta(days=1),
+                due_date=Filters(grain="month", period=month).period_end,
+                author="Dana",
+                root_cause_id=cause,
+            )
+            record_curation_event(
+                workspace, author="Ana", action="merge", root_cause_id=cause,
+                payload={"into": other},
+            )  # fmt: skip
+
+    app = open_page(warehouse_path, "Improvement")
+
+    assert not app.exception
+    (warning,) = [w.value for w in app.warning if "after this target was set" in w.value]
+    assert warning.startswith(f"Root cause {cause} was merged into root cause {other} on ")
 
 
 def test_data_health_shows_the_root_cause_model_in_use(

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import pytest
 
-from improvement.checkups import run_checkup
+from improvement.checkups import run_checkup, verdict
 from improvement.metrics import ROOT_CAUSE_VOLUME
 from improvement.register import Improvement
 from improvement.report import render_report
-from improvement.targets import add_target
+from improvement.targets import Target, add_target, root_cause_redefinition
 from tests.warehouse.conftest import UTC_NINE_TO_FIVE
 from tests.warehouse.root_cause_desk import RootCauseDesk
 from warehouse.store import open_for_reading, open_for_writing
+from warehouse.workspace import CurationAction, CurationEvent, record_curation_event
 
 # Complaints about "slow first response" (root cause 1) per month, and about billing (2).
 SLOW = {1: 10, 2: 10, 3: 10, 4: 2}
@@ -67,3 +71,81 @@ def test_a_root_cause_volume_target_counts_its_complaints_per_month(
     page = render_report(workspace, warehouse, date(2025, 4, 1))
     assert "root cause 1 (Slow first response)" in page
     assert "Top movers among root causes" in page
+
+
+def volume_target(workspace: sqlite3.Connection, causes_path: Path, rota: Improvement) -> Target:
+    with closing(open_for_reading(causes_path)) as warehouse:
+        return add_target(
+            workspace, warehouse, improvement_id=rota.improvement_id,
+            metric_name=ROOT_CAUSE_VOLUME, target="-50%", baseline_start=date(2025, 1, 1),
+            baseline_end=date(2025, 3, 31), start_date=date(2025, 4, 1),
+            due_date=date(2025, 6, 30), author="lead", root_cause_id=1,
+        )  # fmt: skip
+
+
+def test_a_root_cause_merged_away_after_its_target_was_set_gets_no_verdict(
+    workspace: sqlite3.Connection, causes_path: Path, rota: Improvement
+) -> None:
+    # merged before the target: what the baseline measured already (the demo's own merges)
+    record_curation_event(workspace, author="lead", action="merge", root_cause_id=7,
+                          payload={"into": 1})  # fmt: skip
+    target = volume_target(workspace, causes_path, rota)
+    # merged away afterwards, its complaints would count under billing: April's volume of
+    # "slow response" would fall to nothing and read "achieved", against a baseline of 10
+    record_curation_event(workspace, author="ana", action="merge", root_cause_id=1,
+                          payload={"into": 2})  # fmt: skip
+
+    with closing(open_for_reading(causes_path)) as warehouse:
+        april = run_checkup(workspace, warehouse, target, date(2025, 4, 1), author="lead").checkup
+
+    assert april.actual_value is None and april.status == "too_early"
+    assert april.sample_warning is not None
+    assert april.sample_warning.startswith("root cause 1 was merged into root cause 2 on ")
+    assert "Set a new target" in april.sample_warning
+    assert verdict(april)[1].startswith("no value: root cause 1 was merged")
+
+
+def target_on(cause: int, created_at: datetime) -> Target:
+    return Target(
+        target_id=1, improvement_id=1, metric=ROOT_CAUSE_VOLUME, root_cause_id=cause, scope={},
+        direction="lower", baseline_start=date(2025, 1, 1), baseline_end=date(2025, 3, 31),
+        baseline_value=10.0, baseline_n=30, baseline_sample={"count": 30, "months": 3},
+        target_value=5.0, target_input="-50%", start_date=date(2025, 4, 1),
+        due_date=date(2025, 6, 30), cadence_months=1, created_at=created_at, author="lead",
+    )  # fmt: skip
+
+
+def decision(
+    number: int, day: int, action: str, cause: int, into: int | None = None
+) -> CurationEvent:
+    return CurationEvent(
+        event_id=number, created_at=datetime(2025, 4, day), author="ana",
+        action=cast(CurationAction, action), root_cause_id=cause,
+        payload={} if into is None else {"into": into},
+    )  # fmt: skip
+
+
+def test_what_changes_the_complaints_a_root_cause_holds_after_its_target() -> None:
+    target = target_on(1, datetime(2025, 4, 10))
+    before = [decision(1, 2, "merge", 5, into=1), decision(2, 3, "split", 1)]
+    assert root_cause_redefinition(before, target) is None  # the baseline saw them
+    for later, said in (
+        (decision(3, 12, "merge", 1, into=2), "root cause 1 was merged into root cause 2"),
+        (decision(3, 12, "merge", 8, into=1), "root cause 8 was merged into it"),
+        (decision(3, 12, "split", 1), "root cause 1 was split into parts"),
+        (decision(3, 12, "exclude", 1), "root cause 1 was excluded"),
+        # into 5, which went into 1 before: its complaints join 1
+        (decision(3, 12, "merge", 9, into=5), "root cause 9 was merged into it"),
+    ):
+        found = root_cause_redefinition([*before, later], target)
+        assert found == f"{said} on 12 Apr 2025", later
+    harmless = [
+        decision(3, 12, "rename", 1),
+        decision(4, 12, "include", 1),
+        decision(5, 12, "merge", 5, into=1),  # already in 1: a replayed decision moves nothing
+        decision(6, 12, "merge", 3, into=4),  # elsewhere
+    ]
+    assert root_cause_redefinition([*before, *harmless], target) is None
+    assert (
+        root_cause_redefinition([*before, *harmless], replace(target, root_cause_id=None)) is None
+    )
