@@ -37,7 +37,12 @@ from etl.profiles.base import ExportProfile
 from improvement.periods import add_months, month_end, parse_month
 from warehouse.business_calendar import BusinessCalendar
 from warehouse.kpis import KPIS, kpi_summary, kpi_table
-from warehouse.queries.data_health import last_full_month, quarantine_reasons, quarantined_rows
+from warehouse.queries.data_health import (
+    data_coverage,
+    last_full_month,
+    quarantine_reasons,
+    quarantined_rows,
+)
 from warehouse.store import WarehouseNotFoundError, bring_up_to_date, open_for_reading
 from warehouse.units import format_value
 
@@ -250,6 +255,18 @@ def kpis(
     connection = _open_warehouse()
     last = _parse_month(month) if month else last_full_month(connection)
     first = add_months(last, 1 - months)
+    first_day, last_day = data_coverage(connection)
+    if (
+        first_day is not None
+        and last_day is not None
+        and (month_end(last) < first_day or first > last_day)
+    ):
+        # every KPI would be a dash: say why instead
+        asked = f"{last:%B %Y}" if first == last else f"{first:%B %Y} to {last:%B %Y}"
+        errors.print(
+            f"[yellow]No tickets or surveys in {asked}: the warehouse holds "
+            f"{first_day:%d %b %Y} to {last_day:%d %b %Y}.[/yellow]"
+        )
     if by is None and grain == "month" and months == 1:
         frame = _print_summary(connection, last)
     else:

@@ -16,8 +16,14 @@ _SUFFIXES: Final = {
 
 
 def is_missing(value: object) -> bool:
-    """Whether a value is NULL/NaN (a KPI with no rows behind it)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """Whether a value is NULL/NaN (a KPI with no rows behind it).
+
+    pandas' missing markers count too (``pd.NA`` in nullable columns, ``NaT``): a month
+    without data holds them.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def format_value(value: object, unit: str) -> str:

@@ -151,6 +151,17 @@ def test_kpis_for_a_month_print_every_kpi_beside_the_month_before(
     assert rows["Complaints per 1,000 tickets"] == ["285.7", "–", "7"]
 
 
+def test_kpis_for_a_month_without_data_say_which_months_the_warehouse_holds(
+    loaded_warehouse: Path,
+) -> None:
+    result = critica("--warehouse", loaded_warehouse, "kpis", "--month", "2030-01")
+
+    assert result.exit_code == 0, result.output  # it used to stop on a missing value
+    assert "No tickets or surveys in January 2030: the warehouse holds " in result.output
+    rows = {row[0]: row[1:] for row in table_rows(result.stdout)}
+    assert rows["Complaints per 1,000 tickets"][:2] == ["–", "–"]
+
+
 def test_kpis_by_team_print_a_table_for_the_month(loaded_warehouse: Path) -> None:
     result = critica("--warehouse", loaded_warehouse, "kpis", "--month", "2025-03", "--by", "team")
 

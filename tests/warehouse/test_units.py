@@ -1,5 +1,6 @@
 import math
 
+import pandas as pd
 import pytest
 
 from warehouse.units import format_change, format_value
@@ -21,6 +22,9 @@ from warehouse.units import format_change, format_value
         (38.25, "per_1000_tickets", "38.2"),
         (None, "fraction", "–"),
         (math.nan, "minutes", "–"),
+        # pandas' markers in a month without data
+        (pd.NA, "tickets", "–"),
+        (pd.NaT, "minutes", "–"),
     ],
 )
 def test_each_unit_reads_the_way_a_manager_expects(value: object, unit: str, shown: str) -> None:
