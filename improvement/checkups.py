@@ -121,17 +121,18 @@ class Replacement:
     reason: str
 
 
-Verdict = Literal["small_sample", "not_tested", "real_change", "could_be_noise"]
+Verdict = Literal["no_value", "small_sample", "not_tested", "real_change", "could_be_noise"]
 
 
 def verdict(checkup: Checkup) -> tuple[Verdict, str]:
     """What the check-up's significance test says of the change: its kind, and in words.
 
-    "small sample: <why>", "not tested", "a real change (p = 0.004)", "could be noise (p = 0.31)".
+    "no value: <why>", "small sample: <why>", "not tested", "a real change (p = 0.004)",
+    "could be noise (p = 0.31)".
     """
     if checkup.sample_warning:
         if checkup.actual_value is None:
-            return "small_sample", f"no value: {checkup.sample_warning}"
+            return "no_value", f"no value: {checkup.sample_warning}"
         return "small_sample", f"small sample: {checkup.sample_warning}"
     if checkup.p_value is None:
         return "not_tested", "not tested"

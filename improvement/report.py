@@ -268,7 +268,7 @@ def _target_card(view: _TargetView, month: date) -> str:
             )
         kind, words = verdict(checkup)
         verdict_html = escape(words)
-        if kind == "small_sample":
+        if kind in ("no_value", "small_sample"):
             verdict_html = f'<span class="warning">{verdict_html}</span>'
         elif kind == "real_change":
             verdict_html = verdict_html.replace("a real change", "<strong>a real change</strong>")
