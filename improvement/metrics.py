@@ -279,7 +279,13 @@ def _volume(
     monthly = root_causes_over_time(
         con, grain="month", **_root_cause_scope(period_start, period_end, scope)
     )
-    count = int(monthly.loc[monthly["root_cause_id"] == root_cause_id, "count_documents"].sum())
+    of_cause = monthly["root_cause_id"] == root_cause_id
+    if not of_cause.any():
+        # Not a volume of zero: the cause is gone (merged, excluded, or retired by a refit),
+        # and counting none of its complaints would read as the target achieved.
+        reason = f"root cause {root_cause_id} is not shown by the current model"
+        return Measurement(None, 0, {"reason": reason}, reason)
+    count = int(monthly.loc[of_cause, "count_documents"].sum())
     return Measurement(count / months, count, {"count": count, "months": months})
 
 

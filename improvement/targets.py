@@ -15,7 +15,6 @@ from improvement.metrics import Metric, Sample, measure, metric
 from improvement.periods import add_months, month_end, utc_now
 from improvement.register import get_improvement
 from improvement.significance import MIN_SAMPLE
-from warehouse.queries.root_causes import MIN_RESPONSES
 from warehouse.workspace import CurationEvent
 
 Direction = Literal["lower", "higher"]
@@ -165,6 +164,9 @@ def cadence_advice(target: Target) -> str | None:
     baseline's rows per month tell, at the time the target is set, how many a check-up will
     usually have. Counts (a volume, Poisson rates) and untested metrics are never short.
     """
+    # Imported here: the root-cause queries load scipy, and the CLI imports this module.
+    from warehouse.queries.root_causes import MIN_RESPONSES
+
     method = target.measured.method
     if method in ("poisson_rates", "none"):
         return None

@@ -149,3 +149,28 @@ def test_what_changes_the_complaints_a_root_cause_holds_after_its_target() -> No
     assert (
         root_cause_redefinition([*before, *harmless], replace(target, root_cause_id=None)) is None
     )
+
+
+def test_a_root_cause_the_current_model_no_longer_shows_has_no_volume_not_zero(
+    workspace: sqlite3.Connection, causes_path: Path, rota: Improvement
+) -> None:
+    target = volume_target(workspace, causes_path, rota)
+    # a refit that no longer finds it (retired): the new version holds billing only, and no
+    # decision in the workspace says so
+    with open_for_writing(causes_path) as con:
+        con.execute("update topics.model_versions set is_current = false")
+        desk = RootCauseDesk(con)
+        desk.model_version(2, is_current=True)
+        desk.root_cause(2, "billing error", version=2)
+        con.execute(
+            "insert into topics.document_root_causes by name "
+            "select * replace (2 as model_version) from topics.document_root_causes "
+            "where model_version = 1 and root_cause_id = 2"
+        )
+
+    with closing(open_for_reading(causes_path)) as warehouse:
+        april = run_checkup(workspace, warehouse, target, date(2025, 4, 1), author="lead").checkup
+
+    # it read 0.0/month, "achieved", before
+    assert april.actual_value is None and april.status == "too_early"
+    assert april.sample_warning == "root cause 1 is not shown by the current model"
