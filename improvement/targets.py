@@ -134,6 +134,7 @@ def root_cause_redefinition(events: Sequence[CurationEvent], target: Target) -> 
             seen.add(root_cause)
         return root_cause
 
+    excluded: str | None = None  # an exclusion counts until the cause is included again
     for event in events:
         into = (
             final(int(str(event.payload.get("into"))))
@@ -147,12 +148,14 @@ def root_cause_redefinition(events: Sequence[CurationEvent], target: Target) -> 
             if event.root_cause_id == cause and event.action == "split":
                 return f"root cause {cause} was split into parts on {when}"
             if event.root_cause_id == cause and event.action == "exclude":
-                return f"root cause {cause} was excluded on {when}"
+                excluded = excluded or f"root cause {cause} was excluded on {when}"
+            if event.root_cause_id == cause and event.action == "include":
+                excluded = None
             if into == cause and final(event.root_cause_id) != cause:
                 return f"root cause {event.root_cause_id} was merged into it on {when}"
         if into is not None and event.root_cause_id not in merged_into:
             merged_into[event.root_cause_id] = into
-    return None
+    return excluded
 
 
 def cadence_advice(target: Target) -> str | None:

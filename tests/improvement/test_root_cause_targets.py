@@ -141,7 +141,8 @@ def test_what_changes_the_complaints_a_root_cause_holds_after_its_target() -> No
         assert found == f"{said} on 12 Apr 2025", later
     harmless = [
         decision(3, 12, "rename", 1),
-        decision(4, 12, "include", 1),
+        decision(4, 12, "exclude", 1),
+        decision(7, 13, "include", 1),  # excluded for a day, shown again
         decision(5, 12, "merge", 5, into=1),  # already in 1: a replayed decision moves nothing
         decision(6, 12, "merge", 3, into=4),  # elsewhere
     ]
