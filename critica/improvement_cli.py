@@ -642,7 +642,7 @@ def curate_demo_slow_response(warehouse_path: Path, truth_csv: Path) -> str | No
         return None
     into, others = causes[0], causes[1:]
     if not others and labels.get(into) == _SLOW_RESPONSE_LABEL:
-        return None  # a second `critica demo`: the refit replayed the decisions already
+        return None  # a second `critica demo`: its decisions are in the model already
     if others:
         record_and_apply(warehouse_path, "merge", others, {"into": into}, author=_DEMO_AUTHOR)
     record_and_apply(

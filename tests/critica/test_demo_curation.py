@@ -111,7 +111,7 @@ def test_the_slow_response_causes_are_merged_into_the_largest_and_named(tmp_path
         ("merge", 2, {"into": 1}),
         ("rename", 1, {"label": "Slow first response"}),
     ]
-    # a second `critica demo` finds them done (a refit replays them) and records nothing
+    # a second `critica demo` finds them applied and records nothing
     assert curate_demo_slow_response(warehouse, truth) is None
     with open_workspace(WarehouseLocation(warehouse).workspace_path) as workspace:
         assert len(curation_events(workspace)) == 3
