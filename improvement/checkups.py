@@ -19,6 +19,7 @@ from improvement.periods import utc_now
 from improvement.register import list_improvements
 from improvement.significance import ChangeTest, Method, format_p_value
 from improvement.targets import Target, list_targets, root_cause_redefinition
+from warehouse.units import format_value
 from warehouse.workspace import curation_events, open_workspace
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "too_early"]
@@ -322,6 +323,8 @@ def _measure(
     redefined: str | None = None,
 ) -> _Measured:
     period_start, period_end = target.checkup_period(month)
+    if redefined is None:
+        redefined = _refitted_since(warehouse, target, as_of)
     if redefined is not None:
         # The baseline measured the root cause as it was: no comparison, and a reason.
         why = (
@@ -352,6 +355,52 @@ def _measure(
     status = checkup_status(target, actual.value, glide, warning)
     return _Measured(
         (period_start, period_end), actual.value, actual.n, glide, status, test, warning
+    )
+
+
+# A refit since the target was set that moves the root cause's value over the baseline months
+# by more than this share of the frozen baseline changed what the cause holds (a refit on the same
+# documents moves it by nothing; one on a window that no longer sees pieces merged into it, by
+# half). Below it, the check-up compares as usual.
+REFIT_DRIFT_SHARE: Final = 0.2
+
+
+def _refitted_since(
+    warehouse: duckdb.DuckDBPyConnection, target: Target, as_of: datetime | None
+) -> str | None:
+    """Why a refit since the target was set changed its root cause, or None.
+
+    The baseline froze the root cause as the model of that day held it. A refit maps its new
+    root causes onto the old ids, but a cause that keeps its id can still hold other complaints
+    (a window that no longer holds the pieces a merge gathered into it, a part split off). The
+    baseline months measured again with the current model show it.
+    """
+    if target.root_cause_id is None:
+        return None
+    row = warehouse.execute(
+        "select created_at from topics.model_versions where is_current"
+    ).fetchone()
+    if row is None or row[0] <= target.created_at:
+        return None
+    again = measure(
+        warehouse,
+        target.metric,
+        period_start=target.baseline_start,
+        period_end=target.baseline_end,
+        root_cause_id=target.root_cause_id,
+        scope=target.scope,
+        as_of=as_of,
+    )
+    if again.value is not None and abs(again.value - target.baseline_value) <= (
+        REFIT_DRIFT_SHARE * abs(target.baseline_value)
+    ):
+        return None
+    unit = target.measured.unit
+    now = "no value" if again.value is None else format_value(again.value, unit)
+    return (
+        f"root cause {target.root_cause_id} changed in the refit of {row[0]:%d %b %Y} (over the "
+        f"baseline months it now measures {now}; the baseline froze "
+        f"{format_value(target.baseline_value, unit)})"
     )
 
 

@@ -175,3 +175,59 @@ def test_a_root_cause_the_current_model_no_longer_shows_has_no_volume_not_zero(
     # it read 0.0/month, "achieved", before
     assert april.actual_value is None and april.status == "too_early"
     assert april.sample_warning == "root cause 1 is not shown by the current model"
+
+
+def refit_after_target(causes_path: Path, keep_of_cause_1: float) -> None:
+    """A current model version fitted later, where cause 1 keeps this share of its complaints."""
+    with open_for_writing(causes_path) as con:
+        con.execute("update topics.model_versions set is_current = false")
+        desk = RootCauseDesk(con)
+        desk.model_version(2, is_current=True)
+        # fitted after the target was set (targets record their time in UTC, now)
+        con.execute(
+            "update topics.model_versions set created_at = timestamp '2099-01-01' "
+            "where model_version = 2"
+        )
+        desk.root_cause(1, "slow response", version=2)
+        desk.root_cause(2, "billing error", version=2)
+        con.execute(
+            """
+            insert into topics.document_root_causes by name
+            select * replace (
+                2 as model_version,
+                case when root_cause_id = 1 and hash(document_id) % 100 >= $kept then 2
+                    else root_cause_id end as root_cause_id
+            )
+            from topics.document_root_causes where model_version = 1
+            """,
+            {"kept": round(100 * keep_of_cause_1)},
+        )
+
+
+def test_a_refit_that_changed_what_the_root_cause_holds_gets_no_verdict(
+    workspace: sqlite3.Connection, causes_path: Path, rota: Improvement
+) -> None:
+    target = volume_target(workspace, causes_path, rota)
+    # a refit on a window without some of its pieces: over the baseline months about half of
+    # its complaints are now billing's, and April's 2 would read "achieved" against 10
+    refit_after_target(causes_path, keep_of_cause_1=0.5)
+
+    with closing(open_for_reading(causes_path)) as warehouse:
+        april = run_checkup(workspace, warehouse, target, date(2025, 4, 1), author="lead").checkup
+
+    assert april.actual_value is None and april.status == "too_early"
+    assert april.sample_warning is not None
+    assert april.sample_warning.startswith("root cause 1 changed in the refit of ")
+    assert "the baseline froze 10.0/month" in april.sample_warning
+
+
+def test_a_refit_that_keeps_the_root_cause_as_it_was_is_checked_as_usual(
+    workspace: sqlite3.Connection, causes_path: Path, rota: Improvement
+) -> None:
+    target = volume_target(workspace, causes_path, rota)
+    refit_after_target(causes_path, keep_of_cause_1=1.0)
+
+    with closing(open_for_reading(causes_path)) as warehouse:
+        april = run_checkup(workspace, warehouse, target, date(2025, 4, 1), author="lead").checkup
+
+    assert (april.actual_value, april.status, april.sample_warning) == (2, "achieved", None)
