@@ -373,9 +373,11 @@ def _refitted_since(
     The baseline froze the root cause as the model of that day held it. A refit maps its new
     root causes onto the old ids, but a cause that keeps its id can still hold other complaints
     (a window that no longer holds the pieces a merge gathered into it, a part split off). The
-    baseline months measured again with the current model show it.
+    baseline months measured again with the current model show it. Only for the root-cause
+    metrics (volume, impact), which the assignment alone decides: a KPI of the cause's tickets
+    also moves as its tickets are resolved, reopened or answered after the baseline was frozen.
     """
-    if target.root_cause_id is None:
+    if target.root_cause_id is None or not target.measured.needs_root_cause:
         return None
     row = warehouse.execute(
         "select created_at from topics.model_versions where is_current"
