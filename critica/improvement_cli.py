@@ -22,6 +22,7 @@ from improvement.checkups import (
     Checkup,
     CheckupOutcome,
     add_note,
+    change_in_words,
     checkup_history,
     due_checkups,
     run_checkup,
@@ -52,7 +53,7 @@ from improvement.significance import METHOD_LABELS
 from improvement.targets import Direction, Target, add_target, cadence_advice, list_targets
 from warehouse.queries.data_health import last_full_month
 from warehouse.store import WarehouseLocation, WarehouseNotFoundError, open_for_reading
-from warehouse.units import format_change, format_value
+from warehouse.units import format_value
 from warehouse.workspace import open_workspace
 
 improvement_app = typer.Typer(
@@ -466,10 +467,7 @@ def _print_outcomes(outcomes: list[CheckupOutcome], targets: dict[int, Target]) 
         checkup = outcome.checkup
         target = targets[checkup.target_id]
         unit = target.measured.unit
-        change = format_change(checkup.change, unit)
-        if checkup.ci_low is not None and checkup.ci_high is not None:
-            low, high = format_change(checkup.ci_low, unit), format_change(checkup.ci_high, unit)
-            change += f" ({low} to {high})"
+        change = change_in_words(checkup, unit)
         _, words = verdict(checkup)
         table.add_row(
             str(checkup.checkup_id),

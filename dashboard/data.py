@@ -34,7 +34,7 @@ from warehouse.store import (
     snapshot_id,
     warehouse_path_from_env,
 )
-from warehouse.units import format_change, format_value
+from warehouse.units import format_value
 from warehouse.workspace import curation_events, open_workspace
 
 KPIS: Final = kpi_registry.KPIS
@@ -585,10 +585,7 @@ def checkup_table(history: list[checkups.Checkup], target: targets.Target) -> pd
     unit = target.measured.unit
     rows = []
     for checkup in history:
-        change = format_change(checkup.change, unit)
-        if checkup.ci_low is not None and checkup.ci_high is not None:
-            low, high = format_change(checkup.ci_low, unit), format_change(checkup.ci_high, unit)
-            change += f" ({low} to {high})"
+        change = checkups.change_in_words(checkup, unit)
         rows.append(
             {
                 "Check-up": checkup.checkup_id,
@@ -629,9 +626,13 @@ def add_target(source: Source, **settings: Any) -> targets.Target:
 
 
 def root_cause_redefinition(source: Source, target: targets.Target) -> str | None:
-    """What a curation decision since the target was set did to its root cause, or None."""
+    """Why the target no longer compares with its baseline, as a sentence; None if it does.
+
+    A curation decision recorded since the target was set changed its root cause.
+    """
     with _workspace(source) as workspace:
-        return targets.root_cause_redefinition(curation_events(workspace), target)
+        change = targets.root_cause_redefinition(curation_events(workspace), target)
+    return None if change is None else targets.redefinition_reason(change)
 
 
 def cadence_advice(target: targets.Target) -> str | None:

@@ -18,8 +18,13 @@ from improvement.metrics import Measurement, compare, measure, sample_warning
 from improvement.periods import utc_now
 from improvement.register import list_improvements
 from improvement.significance import ChangeTest, Method, format_p_value
-from improvement.targets import Target, list_targets, root_cause_redefinition
-from warehouse.units import format_value
+from improvement.targets import (
+    Target,
+    list_targets,
+    redefinition_reason,
+    root_cause_redefinition,
+)
+from warehouse.units import format_change, format_value
 from warehouse.workspace import curation_events, open_workspace
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "too_early"]
@@ -141,6 +146,18 @@ def verdict(checkup: Checkup) -> tuple[Verdict, str]:
     if checkup.is_significant:
         return "real_change", f"a real change ({p_value})"
     return "could_be_noise", f"could be noise ({p_value})"
+
+
+def change_in_words(checkup: Checkup, unit: str) -> str:
+    """The change against the baseline in the metric's unit, with its interval when it has one.
+
+    "-2 h 06 min (-2 h 19 min to -115 min)", "+20.8 pp (+18.8 pp to +22.9 pp)", "–".
+    """
+    change = format_change(checkup.change, unit)
+    if checkup.ci_low is not None and checkup.ci_high is not None:
+        low, high = format_change(checkup.ci_low, unit), format_change(checkup.ci_high, unit)
+        change += f" ({low} to {high})"
+    return change
 
 
 def checkup_status(
@@ -327,10 +344,7 @@ def _measure(
         redefined = _refitted_since(warehouse, target, as_of)
     if redefined is not None:
         # The baseline measured the root cause as it was: no comparison, and a reason.
-        why = (
-            f"{redefined}, after this target was set: it no longer holds the complaints its "
-            "baseline measured. Set a new target on the root cause as it is now."
-        )
+        why = redefinition_reason(redefined)
         actual = Measurement(None, 0, {"reason": why}, why)
     else:
         actual = measure(

@@ -158,6 +158,18 @@ def root_cause_redefinition(events: Sequence[CurationEvent], target: Target) -> 
     return excluded
 
 
+def redefinition_reason(change: str) -> str:
+    """Why a check-up has no value when its root cause changed since the target was set.
+
+    ``change`` says what happened (:func:`root_cause_redefinition`, or a refit); the sentence
+    adds what to do.
+    """
+    return (
+        f"{change}, after this target was set: it no longer holds the complaints its baseline "
+        "measured. Set a new target on the root cause as it is now."
+    )
+
+
 def cadence_advice(target: Target) -> str | None:
     """Why the target's check-ups will seldom have data enough to judge it, or None.
 

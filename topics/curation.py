@@ -522,22 +522,14 @@ def cause_documents(
     if row is None:
         return empty
     embedding_model, source, parameters, model_path = (str(value) for value in row)
-    members = [
-        str(document_id)
-        for (document_id,) in connection.execute(
-            "select document_id from topics.document_root_causes "
-            "where model_version = $v and root_cause_id = $id order by document_id",
-            {"v": version, "id": cause},
-        ).fetchall()
-    ]
     max_characters = int(json.loads(parameters).get("max_characters", DEFAULT_MAX_CHARACTERS))
+    # the cause's documents in id order (read_documents orders by id)
     documents = read_documents(
         connection,
         source,  # type: ignore[arg-type]
         of_root_cause=(version, cause),
         max_characters=max_characters,
     )
-    documents = documents[documents["document_id"].isin(members)].reset_index(drop=True)
     folder = warehouse.parent / model_path
     if is_student_model(embedding_model):
         # A fast-mode model's vectors are its student's, not cached: embed the texts again.

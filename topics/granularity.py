@@ -330,7 +330,9 @@ class GranularitySearchHDBSCAN:
         """
         self.min_samples = min_samples
         self.kept = broad is not None
-        self.broad = broad if broad is not None else None if decision is None else decision.broad
+        if broad is None and decision is not None:
+            broad = decision.broad
+        self.broad = broad
         self.decision = decision
         self.choice: GranularityChoice | None = None
         self.labels_: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)

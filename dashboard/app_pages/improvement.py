@@ -190,12 +190,7 @@ with targets_tab:
             )
             redefined = data.root_cause_redefinition(view.source, target)
             if redefined:
-                st.warning(
-                    f"{redefined[0].upper()}{redefined[1:]}, after this target was set: its "
-                    "check-ups no longer compare with the baseline. Set a new target on the "
-                    "root cause as it is now.",
-                    icon=":material/warning:",
-                )
+                st.warning(redefined[0].upper() + redefined[1:], icon=":material/warning:")
             advice = data.cadence_advice(target)
             if advice:
                 st.info(advice, icon=":material/info:")

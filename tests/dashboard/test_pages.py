@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,7 +19,7 @@ from dashboard.navigation import PAGES, PageSpec
 from improvement.checkups import STATUS_LABELS, run_checkup
 from improvement.metrics import ROOT_CAUSE_VOLUME
 from improvement.register import change_state, create_improvement
-from improvement.targets import add_target, cadence_advice
+from improvement.targets import Target, add_target, cadence_advice
 from tests.dashboard.conftest import copy_of
 from warehouse.kpis import KPIS, kpi_table
 from warehouse.queries.data_health import data_coverage, last_full_month
@@ -257,31 +258,39 @@ def test_a_load_while_the_page_is_open_shows_on_the_next_rerun(
     assert history["file_name"].iloc[0] == "tickets.csv"
 
 
+def set_target(warehouse_path: Path, *, with_checkups: bool = False, **settings: Any) -> Target:
+    """A target on a new improvement: baseline six to four months before the last full month,
+    the change from the month after, due at the end of the last full month.
+    """
+    period = Filters(grain="month", period=last_month(warehouse_path))
+    baseline_end = period.history_start(4) - timedelta(days=1)
+    with (
+        closing(open_for_reading(warehouse_path)) as warehouse,
+        open_workspace(WarehouseLocation(warehouse_path).workspace_path) as workspace,
+    ):
+        entry = create_improvement(workspace, title="Answer faster", raised_by="Dana")
+        change_state(workspace, entry.improvement_id, "accepted", author="Dana")
+        target = add_target(
+            workspace,
+            warehouse,
+            improvement_id=entry.improvement_id,
+            baseline_start=period.history_start(6),
+            baseline_end=baseline_end,
+            start_date=baseline_end + timedelta(days=1),
+            due_date=period.period_end,
+            author="Dana",
+            **settings,
+        )
+        for month in target.checkup_months() if with_checkups else ():
+            run_checkup(workspace, warehouse, target, month, author="Dana")
+    return target
+
+
 def test_a_tile_whose_kpi_misses_its_targets_glide_path_is_flagged_off_target(
     desk: Path, open_page: OpenPage
 ) -> None:
-    month = last_month(desk)
-    baseline_start = Filters(grain="month", period=month).history_start(6)
-    baseline_end = Filters(grain="month", period=month).history_start(4) - timedelta(days=1)
-    warehouse = open_for_reading(desk)
-    try:
-        with open_workspace(WarehouseLocation(desk).workspace_path) as workspace:
-            entry = create_improvement(workspace, title="Answer faster", raised_by="Dana")
-            change_state(workspace, entry.improvement_id, "accepted", author="Dana")
-            add_target(
-                workspace,
-                warehouse,
-                improvement_id=entry.improvement_id,
-                metric_name="first_response_minutes_median",
-                target="1",  # one minute by the end of the shown month: surely missed
-                baseline_start=baseline_start,
-                baseline_end=baseline_end,
-                start_date=baseline_end + timedelta(days=1),
-                due_date=Filters(grain="month", period=month).period_end,
-                author="Dana",
-            )
-    finally:
-        warehouse.close()
+    # one minute by the end of the shown month: surely missed
+    set_target(desk, metric_name="first_response_minutes_median", target="1")
 
     app = open_page(desk)
 
@@ -291,30 +300,13 @@ def test_a_tile_whose_kpi_misses_its_targets_glide_path_is_flagged_off_target(
 
 def test_a_targets_check_ups_read_as_a_manager_reads_them(desk: Path, open_page: OpenPage) -> None:
     month = last_month(desk)
-    baseline_start = Filters(grain="month", period=month).history_start(6)
-    baseline_end = Filters(grain="month", period=month).history_start(4) - timedelta(days=1)
-    warehouse = open_for_reading(desk)
-    try:
-        with open_workspace(WarehouseLocation(desk).workspace_path) as workspace:
-            entry = create_improvement(workspace, title="Answer faster", raised_by="Dana")
-            change_state(workspace, entry.improvement_id, "accepted", author="Dana")
-            target = add_target(
-                workspace,
-                warehouse,
-                improvement_id=entry.improvement_id,
-                metric_name="first_response_minutes_median",
-                target="-20%",
-                baseline_start=baseline_start,
-                baseline_end=baseline_end,
-                start_date=baseline_end + timedelta(days=1),
-                due_date=Filters(grain="month", period=month).period_end,
-                author="Dana",
-                scope={"team": a_team(desk)},
-            )
-            for checked in target.checkup_months():
-                run_checkup(workspace, warehouse, target, checked, author="Dana")
-    finally:
-        warehouse.close()
+    target = set_target(
+        desk,
+        metric_name="first_response_minutes_median",
+        target="-20%",
+        scope={"team": a_team(desk)},
+        with_checkups=True,
+    )
 
     app = open_page(desk, "Improvement")
 
@@ -338,31 +330,14 @@ def test_a_target_whose_root_cause_was_merged_away_since_says_so(
     demo_desk_with_root_causes: Path, tmp_path: Path, open_page: OpenPage
 ) -> None:
     warehouse_path = copy_of(demo_desk_with_root_causes, tmp_path / "rc")
-    month = last_month(warehouse_path)
     with closing(open_for_reading(warehouse_path)) as warehouse:
         causes = current_root_causes(warehouse)
-        cause, other = (int(c) for c in causes["root_cause_id"].iloc[:2])
-        with open_workspace(WarehouseLocation(warehouse_path).workspace_path) as workspace:
-            entry = create_improvement(workspace, title="Fewer complaints", raised_by="Dana")
-            change_state(workspace, entry.improvement_id, "accepted", author="Dana")
-            baseline_end = Filters(grain="month", period=month).history_start(3) - timedelta(days=1)
-            add_target(
-                workspace,
-                warehouse,
-                improvement_id=entry.improvement_id,
-                metric_name=ROOT_CAUSE_VOLUME,
-                target="-20%",
-                baseline_start=Filters(grain="month", period=month).history_start(6),
-                baseline_end=baseline_end,
-                start_date=baseline_end + timedelta(days=1),
-                due_date=Filters(grain="month", period=month).period_end,
-                author="Dana",
-                root_cause_id=cause,
-            )
-            record_curation_event(
-                workspace, author="Ana", action="merge", root_cause_id=cause,
-                payload={"into": other},
-            )  # fmt: skip
+    cause, other = (int(c) for c in causes["root_cause_id"].iloc[:2])
+    set_target(warehouse_path, metric_name=ROOT_CAUSE_VOLUME, target="-20%", root_cause_id=cause)
+    with open_workspace(WarehouseLocation(warehouse_path).workspace_path) as workspace:
+        record_curation_event(
+            workspace, author="Ana", action="merge", root_cause_id=cause, payload={"into": other}
+        )
 
     app = open_page(warehouse_path, "Improvement")
 

@@ -10,10 +10,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import cast
 
+import duckdb
 import pandas as pd
 import pytest
 
-from improvement.checkups import run_checkup, verdict
+from improvement.checkups import Checkup, run_checkup, verdict
 from improvement.metrics import ROOT_CAUSE_VOLUME
 from improvement.register import Improvement
 from improvement.report import render_report
@@ -73,6 +74,11 @@ def test_a_root_cause_volume_target_counts_its_complaints_per_month(
     assert "Top movers among root causes" in page
 
 
+def april_checkup(workspace: sqlite3.Connection, causes_path: Path, target: Target) -> Checkup:
+    with closing(open_for_reading(causes_path)) as warehouse:
+        return run_checkup(workspace, warehouse, target, date(2025, 4, 1), author="lead").checkup
+
+
 def volume_target(workspace: sqlite3.Connection, causes_path: Path, rota: Improvement) -> Target:
     with closing(open_for_reading(causes_path)) as warehouse:
         return add_target(
@@ -95,8 +101,7 @@ def test_a_root_cause_merged_away_after_its_target_was_set_gets_no_verdict(
     record_curation_event(workspace, author="ana", action="merge", root_cause_id=1,
                           payload={"into": 2})  # fmt: skip
 
-    with closing(open_for_reading(causes_path)) as warehouse:
-        april = run_checkup(workspace, warehouse, target, date(2025, 4, 1), author="lead").checkup
+    april = april_checkup(workspace, causes_path, target)
 
     assert april.actual_value is None and april.status == "too_early"
     assert april.sample_warning is not None
@@ -159,9 +164,7 @@ def test_a_root_cause_the_current_model_no_longer_shows_has_no_volume_not_zero(
     # a refit that no longer finds it (retired): the new version holds billing only, and no
     # decision in the workspace says so
     with open_for_writing(causes_path) as con:
-        con.execute("update topics.model_versions set is_current = false")
-        desk = RootCauseDesk(con)
-        desk.model_version(2, is_current=True)
+        desk = new_current_version(con)
         desk.root_cause(2, "billing error", version=2)
         con.execute(
             "insert into topics.document_root_causes by name "
@@ -169,20 +172,25 @@ def test_a_root_cause_the_current_model_no_longer_shows_has_no_volume_not_zero(
             "where model_version = 1 and root_cause_id = 2"
         )
 
-    with closing(open_for_reading(causes_path)) as warehouse:
-        april = run_checkup(workspace, warehouse, target, date(2025, 4, 1), author="lead").checkup
+    april = april_checkup(workspace, causes_path, target)
 
     # it read 0.0/month, "achieved", before
     assert april.actual_value is None and april.status == "too_early"
     assert april.sample_warning == "root cause 1 is not shown by the current model"
 
 
+def new_current_version(con: duckdb.DuckDBPyConnection) -> RootCauseDesk:
+    """Model version 2 becomes the current one (a refit); its root causes are the caller's."""
+    con.execute("update topics.model_versions set is_current = false")
+    desk = RootCauseDesk(con)
+    desk.model_version(2, is_current=True)
+    return desk
+
+
 def refit_after_target(causes_path: Path, keep_of_cause_1: float) -> None:
     """A current model version fitted later, where cause 1 keeps this share of its complaints."""
     with open_for_writing(causes_path) as con:
-        con.execute("update topics.model_versions set is_current = false")
-        desk = RootCauseDesk(con)
-        desk.model_version(2, is_current=True)
+        desk = new_current_version(con)
         # fitted after the target was set (targets record their time in UTC, now)
         con.execute(
             "update topics.model_versions set created_at = timestamp '2099-01-01' "
@@ -212,8 +220,7 @@ def test_a_refit_that_changed_what_the_root_cause_holds_gets_no_verdict(
     # its complaints are now billing's, and April's 2 would read "achieved" against 10
     refit_after_target(causes_path, keep_of_cause_1=0.5)
 
-    with closing(open_for_reading(causes_path)) as warehouse:
-        april = run_checkup(workspace, warehouse, target, date(2025, 4, 1), author="lead").checkup
+    april = april_checkup(workspace, causes_path, target)
 
     assert april.actual_value is None and april.status == "too_early"
     assert april.sample_warning is not None
@@ -227,7 +234,6 @@ def test_a_refit_that_keeps_the_root_cause_as_it_was_is_checked_as_usual(
     target = volume_target(workspace, causes_path, rota)
     refit_after_target(causes_path, keep_of_cause_1=1.0)
 
-    with closing(open_for_reading(causes_path)) as warehouse:
-        april = run_checkup(workspace, warehouse, target, date(2025, 4, 1), author="lead").checkup
+    april = april_checkup(workspace, causes_path, target)
 
     assert (april.actual_value, april.status, april.sample_warning) == (2, "achieved", None)

@@ -237,6 +237,15 @@ def _eight_causes(per_cause: int) -> tuple[pd.DataFrame, npt.NDArray[np.float32]
     return documents, vectors
 
 
+def _eight_causes_and_a_teacher_sample() -> tuple[
+    pd.DataFrame, npt.NDArray[np.float32], npt.NDArray[np.intp]
+]:
+    """1,200 documents of eight causes and 300 of them as the fast mode's teacher sample."""
+    documents, vectors = _eight_causes(per_cause=150)
+    teacher = np.sort(np.random.default_rng(12).choice(1_200, 300, replace=False))
+    return documents, vectors, teacher
+
+
 def test_a_fit_with_the_default_parameters_chooses_its_size_and_keeps_the_evidence(
     embedder: SentenceAwareEmbedder,
 ) -> None:
@@ -272,8 +281,7 @@ def test_a_fast_mode_refit_judges_its_kept_groups_on_the_teacher_sample() -> Non
 def test_a_kept_decision_wins_over_what_the_teacher_sample_shows_now(
     embedder: SentenceAwareEmbedder,
 ) -> None:
-    documents, vectors = _eight_causes(per_cause=150)
-    teacher = np.sort(np.random.default_rng(12).choice(1_200, 300, replace=False))
+    documents, vectors, teacher = _eight_causes_and_a_teacher_sample()
 
     refit = cluster_documents(
         documents, vectors, TopicParams(seed=3), embedder, broad=False, decide_on=teacher
@@ -333,8 +341,7 @@ def test_a_model_fitted_with_a_fixed_share_counts_as_broad_from_one_percent(
 def test_the_fast_mode_decides_on_its_teacher_sample_and_says_so(
     embedder: SentenceAwareEmbedder,
 ) -> None:
-    documents, vectors = _eight_causes(per_cause=150)
-    teacher = np.sort(np.random.default_rng(12).choice(1_200, 300, replace=False))
+    documents, vectors, teacher = _eight_causes_and_a_teacher_sample()
 
     clustered = cluster_documents(
         documents, vectors, TopicParams(seed=3), embedder, decide_on=teacher
